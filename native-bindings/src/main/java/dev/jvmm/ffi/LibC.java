@@ -39,6 +39,11 @@ public interface LibC {
 
     int getpid();
 
+    /** The calling thread's pthread_t, so another thread can signal it. */
+    long pthread_self();
+
+    int pthread_kill(long thread, int signal);
+
     // Constants from <fcntl.h>, <sys/mman.h>, <sys/eventfd.h>, <poll.h> (x86-64 Linux values).
     int O_RDONLY = 0;
     int O_RDWR = 2;
@@ -62,4 +67,9 @@ public interface LibC {
     int ENOENT = 2;
     int EACCES = 13;
     int EPERM = 1;
+    /**
+     * The signal jvmm uses to kick a vCPU thread out of KVM_RUN. HotSpot installs a handler for
+     * SIGPIPE that ignores it, so delivering it only interrupts the blocking call with EINTR.
+     */
+    int SIGPIPE = 13;
 }

@@ -1,0 +1,208 @@
+package dev.jvmm.kvm;
+
+import static dev.jvmm.ffi.kvm.KvmConstants.*;
+
+import dev.jvmm.devmodel.accel.VmLifecycle;
+import dev.jvmm.devmodel.accel.VmStop;
+import dev.jvmm.devmodel.bus.MmioBus;
+import dev.jvmm.devmodel.bus.PortIoBus;
+import dev.jvmm.ffi.LibC;
+import dev.jvmm.ffi.Native;
+import dev.jvmm.ffi.kvm.KvmRun;
+import java.util.function.Supplier;
+import sun.misc.Unsafe;
+
+/**
+ * One vCPU's thread: loops on KVM_RUN, dispatches port and MMIO exits to the buses, parks when the
+ * VM is paused and ends when the VM stops. The dispatch path allocates nothing.
+ */
+final class KvmVcpuThread implements Runnable {
+    private static final Unsafe U = Native.UNSAFE;
+    private static final KvmExit HALT = new KvmExit.Halt();
+    private static final KvmExit SHUTDOWN = new KvmExit.Shutdown();
+    private static final KvmExit INTERRUPTED = new KvmExit.Interrupted();
+
+    private final VcpuFd vcpu;
+    private final PortIoBus pio;
+    private final MmioBus mmio;
+    private final VmLifecycle lifecycle;
+    private final RunControl control;
+    private final Supplier<String> cpuSummary;
+    private final long run;
+    private final KvmExit.Pio pioExit;
+    private final KvmExit.Mmio mmioExit;
+    private volatile long pthread;
+    private final Thread thread;
+
+    KvmVcpuThread(VcpuFd vcpu, PortIoBus pio, MmioBus mmio, VmLifecycle lifecycle, RunControl control,
+                  Supplier<String> cpuSummary) {
+        this.vcpu = vcpu;
+        this.pio = pio;
+        this.mmio = mmio;
+        this.lifecycle = lifecycle;
+        this.control = control;
+        this.cpuSummary = cpuSummary;
+        this.run = vcpu.runAddress();
+        this.pioExit = new KvmExit.Pio(run);
+        this.mmioExit = new KvmExit.Mmio(run);
+        this.thread = new Thread(this, "vcpu-" + vcpu.index());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void join() throws InterruptedException {
+        thread.join();
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** Makes KVM_RUN return as soon as possible: immediate_exit covers a vCPU about to enter. */
+    void kick() {
+        vcpu.setImmediateExit(true);
+        long t = pthread;
+        if (t != 0 && thread.isAlive()) {
+            Native.libc().pthread_kill(t, LibC.SIGPIPE);
+        }
+    }
+
+    @Override
+    public void run() {
+        pthread = Native.libc().pthread_self();
+        try {
+            loop();
+        } catch (RuntimeException e) {
+            lifecycle.requestStop(new VmStop.HostFailure("vCPU " + vcpu.index() + ": " + e.getMessage()));
+        } finally {
+            pthread = 0;
+            control.exited();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            if (lifecycle.isStopping()) {
+                return;
+            }
+            if (control.pauseRequested()) {
+                vcpu.setImmediateExit(false);
+                if (!control.park()) {
+                    return;
+                }
+                continue;
+            }
+            int rc = vcpu.run();
+            KvmExit exit = rc < 0 ? INTERRUPTED : decode();
+            if (!handle(exit)) {
+                return;
+            }
+        }
+    }
+
+    private KvmExit decode() {
+        int reason = U.getInt(run + KvmRun.EXIT_REASON);
+        return switch (reason) {
+            case KVM_EXIT_IO -> pioExit;
+            case KVM_EXIT_MMIO -> mmioExit;
+            case KVM_EXIT_HLT -> HALT;
+            case KVM_EXIT_SHUTDOWN -> SHUTDOWN;
+            case KVM_EXIT_INTR -> INTERRUPTED;
+            case KVM_EXIT_FAIL_ENTRY -> new KvmExit.FailEntry(U.getLong(run + KvmRun.FAIL_ENTRY_REASON),
+                U.getInt(run + KvmRun.FAIL_ENTRY_CPU));
+            case KVM_EXIT_INTERNAL_ERROR -> new KvmExit.InternalError(U.getInt(run + KvmRun.INTERNAL_SUBERROR));
+            case KVM_EXIT_SYSTEM_EVENT -> new KvmExit.SystemEvent(U.getInt(run + KvmRun.SYSTEM_EVENT_TYPE));
+            default -> new KvmExit.Other(reason);
+        };
+    }
+
+    /** Handles one exit; false when this vCPU must stop. */
+    private boolean handle(KvmExit exit) {
+        if (exit instanceof KvmExit.Pio p) {
+            handlePio(p);
+            return true;
+        } else if (exit instanceof KvmExit.Mmio m) {
+            handleMmio(m);
+            return true;
+        } else if (exit instanceof KvmExit.Interrupted || exit instanceof KvmExit.Halt) {
+            // A kick, or HLT without the in-kernel LAPIC (never created that way): look at the flags again.
+            return true;
+        } else if (exit instanceof KvmExit.Shutdown) {
+            lifecycle.requestStop(new VmStop.TripleFault(vcpu.index(), cpuSummary.get()));
+        } else if (exit instanceof KvmExit.FailEntry f) {
+            lifecycle.requestStop(new VmStop.InternalError(vcpu.index(),
+                String.format("VM entry failed (hardware reason 0x%x on host CPU %d)", f.hardwareReason(), f.cpu()),
+                cpuSummary.get()));
+        } else if (exit instanceof KvmExit.InternalError e) {
+            lifecycle.requestStop(new VmStop.InternalError(vcpu.index(), internalErrorText(e.suberror()),
+                cpuSummary.get()));
+        } else if (exit instanceof KvmExit.SystemEvent s) {
+            lifecycle.requestStop(switch (s.type()) {
+                case KVM_SYSTEM_EVENT_SHUTDOWN -> new VmStop.PowerOff();
+                case KVM_SYSTEM_EVENT_RESET -> new VmStop.Reset("KVM system event");
+                default -> new VmStop.InternalError(vcpu.index(), "guest crash event " + s.type(), cpuSummary.get());
+            });
+        } else if (exit instanceof KvmExit.Other o) {
+            lifecycle.requestStop(new VmStop.InternalError(vcpu.index(), "unexpected KVM exit reason " + o.reason(),
+                cpuSummary.get()));
+        }
+        return false;
+    }
+
+    private void handlePio(KvmExit.Pio p) {
+        int size = p.size();
+        int port = p.port();
+        int count = p.count();
+        long data = run + p.dataOffset();
+        if (p.isOut()) {
+            for (int i = 0; i < count; i++, data += size) {
+                pio.write(port, size, load(data, size));
+            }
+        } else {
+            for (int i = 0; i < count; i++, data += size) {
+                store(data, size, pio.read(port, size));
+            }
+        }
+    }
+
+    private void handleMmio(KvmExit.Mmio m) {
+        int len = m.length();
+        if (len != 1 && len != 2 && len != 4 && len != 8) {
+            return; // KVM only produces these; anything else is dropped rather than trusted
+        }
+        if (m.isWrite()) {
+            mmio.write(m.address(), len, load(m.dataAddress(), len));
+        } else {
+            store(m.dataAddress(), len, mmio.read(m.address(), len));
+        }
+    }
+
+    private static long load(long addr, int size) {
+        return switch (size) {
+            case 1 -> U.getByte(addr) & 0xFFL;
+            case 2 -> U.getShort(addr) & 0xFFFFL;
+            case 4 -> U.getInt(addr) & 0xFFFF_FFFFL;
+            default -> U.getLong(addr);
+        };
+    }
+
+    private static void store(long addr, int size, long v) {
+        switch (size) {
+            case 1 -> U.putByte(addr, (byte) v);
+            case 2 -> U.putShort(addr, (short) v);
+            case 4 -> U.putInt(addr, (int) v);
+            default -> U.putLong(addr, v);
+        }
+    }
+
+    private static String internalErrorText(int suberror) {
+        return switch (suberror) {
+            case KVM_INTERNAL_ERROR_EMULATION -> "KVM could not emulate an instruction";
+            case KVM_INTERNAL_ERROR_SIMUL_EX -> "exception while delivering an exception";
+            case KVM_INTERNAL_ERROR_DELIVERY_EV -> "event delivery failed";
+            default -> "KVM internal error " + suberror;
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package dev.jvmm.devmodel.accel;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Where a VM's stop is decided: devices, vCPU threads and the process request a stop, the first
+ * request wins, and the accelerator's listeners kick the vCPUs out of the guest.
+ */
+public final class VmLifecycle {
+    private final AtomicReference<VmStop> stop = new AtomicReference<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    /** Requests that the VM stop for {@code reason}; later requests are ignored. */
+    public void requestStop(VmStop reason) {
+        if (stop.compareAndSet(null, reason)) {
+            for (Runnable l : listeners) {
+                l.run();
+            }
+            stopped.countDown();
+        }
+    }
+
+    public boolean isStopping() {
+        return stop.get() != null;
+    }
+
+    /** Runs {@code listener} once when a stop is requested (at once if it already was). */
+    public void onStop(Runnable listener) {
+        listeners.add(listener);
+        if (isStopping()) {
+            listener.run();
+        }
+    }
+
+    public VmStop awaitStop() throws InterruptedException {
+        stopped.await();
+        return stop.get();
+    }
+
+    /** The stop reason, or null if none came within the timeout. */
+    public VmStop awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
+        return stopped.await(timeout, unit) ? stop.get() : null;
+    }
+}
