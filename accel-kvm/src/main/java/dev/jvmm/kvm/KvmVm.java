@@ -8,7 +8,10 @@ import dev.jvmm.devmodel.irq.IrqChip;
 import dev.jvmm.devmodel.memory.GuestMemory;
 import dev.jvmm.devmodel.memory.MemoryRegion;
 import dev.jvmm.devmodel.vcpu.VcpuState;
+import dev.jvmm.ffi.Native;
 import dev.jvmm.ffi.NativeBuffer;
+import dev.jvmm.ffi.kvm.KvmIoctl;
+import dev.jvmm.ffi.kvm.KvmMsrs;
 import dev.jvmm.ffi.kvm.KvmConstants;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +48,9 @@ final class KvmVm implements Vm {
     private final KvmIrqChip irqChip;
     private final List<VcpuFd> vcpus = new ArrayList<>();
     private final List<KvmVcpuThread> threads = new ArrayList<>();
-    private final KvmVcpuStateCodec codec;
+    private final boolean xsave;
+    private final boolean xcrs;
+    private KvmVcpuStateCodec codec;
     private final GuestMemory memory;
     private final IoBuses buses;
     private final VmLifecycle lifecycle;
@@ -54,13 +59,14 @@ final class KvmVm implements Vm {
     private boolean closed;
 
     private KvmVm(Kvm kvm, VmFd vm, GuestMemory memory, IoBuses buses, VmLifecycle lifecycle, int vcpuCount,
-                  KvmVcpuStateCodec codec) {
+                  boolean xsave, boolean xcrs) {
         this.kvm = kvm;
         this.vm = vm;
         this.memory = memory;
         this.buses = buses;
         this.lifecycle = lifecycle;
-        this.codec = codec;
+        this.xsave = xsave;
+        this.xcrs = xcrs;
         this.irqChip = new KvmIrqChip(vm);
         this.control = new RunControl(lifecycle, vcpuCount);
     }
@@ -75,10 +81,9 @@ final class KvmVm implements Vm {
                 throw new dev.jvmm.devmodel.accel.AcceleratorException(
                     "KVM supports at most " + max + " vCPUs here; asked for " + config.vcpus());
             }
-            KvmVcpuStateCodec codec = new KvmVcpuStateCodec(kvm.checkExtension(KvmConstants.KVM_CAP_XSAVE) > 0,
-                kvm.checkExtension(KvmConstants.KVM_CAP_XCRS) > 0, stateMsrs(kvm.msrIndexList()));
             VmFd vm = kvm.createVm();
-            result = new KvmVm(kvm, vm, memory, buses, lifecycle, config.vcpus(), codec);
+            result = new KvmVm(kvm, vm, memory, buses, lifecycle, config.vcpus(),
+                kvm.checkExtension(KvmConstants.KVM_CAP_XSAVE) > 0, kvm.checkExtension(KvmConstants.KVM_CAP_XCRS) > 0);
             result.setUp(config);
             return result;
         } catch (RuntimeException e) {
@@ -91,8 +96,18 @@ final class KvmVm implements Vm {
         }
     }
 
-    private static int[] stateMsrs(int[] supported) {
-        return Arrays.stream(STATE_MSRS).filter(m -> Arrays.stream(supported).anyMatch(s -> s == m)).toArray();
+    /**
+     * The state MSRs this KVM can read. KVM_GET_MSR_INDEX_LIST omits some it handles (the MTRRs),
+     * so each is probed on the first vCPU instead.
+     */
+    private static int[] probeStateMsrs(VcpuFd vcpu) {
+        NativeBuffer b = vcpu.scratch;
+        return Arrays.stream(STATE_MSRS).filter(msr -> {
+            b.clear();
+            b.putInt(KvmMsrs.NMSRS, 1);
+            b.putInt(KvmMsrs.ENTRIES + KvmMsrs.ENTRY_INDEX, msr);
+            return Native.libc().ioctl(vcpu.fd(), KvmIoctl.KVM_GET_MSRS, b.address()) == 1;
+        }).toArray();
     }
 
     private void setUp(VmConfig config) {
@@ -108,6 +123,9 @@ final class KvmVm implements Vm {
                 VcpuFd v = vm.createVcpu(i);
                 vcpus.add(v);
                 CpuidSetup.apply(cpuid, v);
+                if (codec == null) {
+                    codec = new KvmVcpuStateCodec(xsave, xcrs, probeStateMsrs(v));
+                }
                 VcpuState s = codec.get(v);
                 TreeMap<Integer, Long> msrs = new TreeMap<>(s.msrs());
                 // Fast strings on, MTRRs enabled with write-back default: what firmware leaves.
