@@ -4,7 +4,8 @@
  * ioctls from C, with the same VM set-up as jvmm (in-kernel irqchip and PIT,
  * dirty logging on). Prints one line: "<exits> <nanoseconds>".
  *
- * usage: pio_exit N
+ * usage: pio_exit N          (the guest loop)
+ *        pio_exit --ioctl N  (N KVM_CHECK_EXTENSION calls: the cost of an ioctl without a guest)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,8 +31,19 @@ static long long now_ns(void) {
 }
 
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--ioctl") == 0) {
+        long long calls = strtoll(argv[2], NULL, 0);
+        int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+        if (fd < 0) die("open /dev/kvm");
+        long long start = now_ns();
+        for (long long i = 0; i < calls; i++) {
+            if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0) die("KVM_CHECK_EXTENSION");
+        }
+        printf("%lld %lld\n", calls, now_ns() - start);
+        return 0;
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: pio_exit N\n");
+        fprintf(stderr, "usage: pio_exit N | pio_exit --ioctl N\n");
         return 2;
     }
     uint32_t n = (uint32_t)strtoul(argv[1], NULL, 0);

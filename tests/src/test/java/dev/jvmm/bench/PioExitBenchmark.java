@@ -54,6 +54,17 @@ public final class PioExitBenchmark {
         }
         double mj = median(java), mc = median(c);
         System.out.printf("median ns per PIO exit: jvmm %.0f, C %.0f, ratio jvmm/C %.3f (goal <= 1.10)%n", mj, mc, mj / mc);
+
+        // The floor under every exit: one ioctl from Java (JNR) against one from C, no guest involved.
+        int calls = 1_000_000;
+        List<Double> ji = new ArrayList<>(), ci = new ArrayList<>();
+        ioctlJava(calls);
+        for (int i = 0; i < rounds; i++) {
+            ji.add(ioctlJava(calls));
+            ci.add(runC(cBinary, calls, "--ioctl"));
+        }
+        System.out.printf("median ns per bare ioctl (KVM_CHECK_EXTENSION): jvmm %.0f, C %.0f, ratio %.3f%n",
+            median(ji), median(ci), median(ji) / median(ci));
     }
 
     static double runJava(Accelerator kvm, int n) throws Exception {
@@ -80,8 +91,21 @@ public final class PioExitBenchmark {
         }
     }
 
-    static double runC(String binary, int n) throws Exception {
-        Process p = new ProcessBuilder(binary, Integer.toString(n)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    static double ioctlJava(int calls) {
+        try (dev.jvmm.kvm.Kvm kvm = dev.jvmm.kvm.Kvm.open()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                kvm.checkExtension(dev.jvmm.ffi.kvm.KvmConstants.KVM_CAP_USER_MEMORY);
+            }
+            return (double) (System.nanoTime() - start) / calls;
+        }
+    }
+
+    static double runC(String binary, int n, String... mode) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(binary));
+        cmd.addAll(List.of(mode));
+        cmd.add(Integer.toString(n));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("C reference failed");

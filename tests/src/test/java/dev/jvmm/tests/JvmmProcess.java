@@ -27,12 +27,21 @@ final class JvmmProcess {
     }
 
     static Result run(int timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return runWithInput(timeoutSeconds, new byte[0], args);
+    }
+
+    /** Runs jvmm with {@code input} on its standard input, then end of file. */
+    static Result runWithInput(int timeoutSeconds, byte[] input, String... args) throws IOException, InterruptedException {
         String cp = Files.readString(Path.of(System.getProperty("jvmm.classpath.file"))).trim();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", cp, "dev.jvmm.vmm.Main"));
         cmd.addAll(Arrays.asList(args));
         Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close(); // no input: the guest's serial input sees end of file
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input);
+        } catch (IOException e) {
+            // the process may already have exited
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread to = drain(p.getInputStream(), out);
