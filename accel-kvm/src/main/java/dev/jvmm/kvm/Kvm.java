@@ -19,7 +19,11 @@ public final class Kvm extends FileDescriptor {
 
     /** Opens /dev/kvm and checks the API version; failure throws with the errno text. */
     public static Kvm open() {
-        FileDescriptor fd = FileDescriptor.open(DEVICE, LibC.O_RDWR);
+        return open(DEVICE);
+    }
+
+    static Kvm open(String device) {
+        FileDescriptor fd = FileDescriptor.open(device, LibC.O_RDWR);
         Kvm kvm = new Kvm(fd.fd());
         int version = kvm.ioctl(KvmIoctl.KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION");
         if (version != KVM_API_VERSION) {

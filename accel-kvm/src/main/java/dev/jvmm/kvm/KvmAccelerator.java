@@ -16,6 +16,17 @@ import java.nio.file.Path;
 
 /** Hardware virtualization through /dev/kvm. */
 public final class KvmAccelerator implements Accelerator {
+    private final String device;
+
+    public KvmAccelerator() {
+        this(Kvm.DEVICE);
+    }
+
+    /** An accelerator on another device node, so tests can see what users without /dev/kvm see. */
+    KvmAccelerator(String device) {
+        this.device = device;
+    }
+
     @Override
     public String name() {
         return "kvm";
@@ -28,11 +39,11 @@ public final class KvmAccelerator implements Accelerator {
 
     @Override
     public Availability availability() {
-        Path dev = Path.of(Kvm.DEVICE);
+        Path dev = Path.of(device);
         if (!Files.exists(dev)) {
-            return Availability.no(Kvm.DEVICE + " does not exist (no KVM module loaded, or no hardware virtualization)");
+            return Availability.no(device + " does not exist (no KVM module loaded, or no hardware virtualization)");
         }
-        try (Kvm kvm = Kvm.open()) {
+        try (Kvm kvm = Kvm.open(device)) {
             if (kvm.checkExtension(KvmConstants.KVM_CAP_IRQCHIP) == 0
                 || kvm.checkExtension(KvmConstants.KVM_CAP_USER_MEMORY) == 0) {
                 return Availability.no("KVM lacks the in-kernel irqchip or user memory capability");
@@ -40,10 +51,10 @@ public final class KvmAccelerator implements Accelerator {
             return Availability.yes();
         } catch (NativeException e) {
             if (e.errno() == LibC.EACCES || e.errno() == LibC.EPERM) {
-                return Availability.no("no permission to open " + Kvm.DEVICE
+                return Availability.no("no permission to open " + device
                     + " (add yourself to its group, e.g. 'kvm', or run as root)");
             }
-            return Availability.no("cannot open " + Kvm.DEVICE + ": " + e.getMessage());
+            return Availability.no("cannot open " + device + ": " + e.getMessage());
         } catch (RuntimeException e) {
             return Availability.no("KVM unusable: " + e.getMessage());
         }
@@ -56,7 +67,7 @@ public final class KvmAccelerator implements Accelerator {
             throw new AcceleratorException("KVM is not available: " + a.reason());
         }
         try {
-            return KvmVm.create(config, memory, buses, lifecycle);
+            return KvmVm.create(device, config, memory, buses, lifecycle);
         } catch (NativeException e) {
             throw new AcceleratorException("KVM could not create the VM: " + e.getMessage(), e);
         }

@@ -71,8 +71,8 @@ final class KvmVm implements Vm {
         this.control = new RunControl(lifecycle, vcpuCount);
     }
 
-    static KvmVm create(VmConfig config, GuestMemory memory, IoBuses buses, VmLifecycle lifecycle) {
-        Kvm kvm = Kvm.open();
+    static KvmVm create(String device, VmConfig config, GuestMemory memory, IoBuses buses, VmLifecycle lifecycle) {
+        Kvm kvm = Kvm.open(device);
         KvmVm result = null;
         try {
             int max = Math.max(kvm.checkExtension(KvmConstants.KVM_CAP_MAX_VCPUS),
