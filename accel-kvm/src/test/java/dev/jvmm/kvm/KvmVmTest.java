@@ -117,6 +117,35 @@ class KvmVmTest {
     }
 
     @Test
+    void portExitLoopAllocatesNothingPerExit() throws Exception {
+        // Port 0x81 samples the vCPU thread's allocation counter from inside the exit loop itself.
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] marks = new long[2];
+        int[] seen = new int[1];
+        buses.pio().register(0x81, 1, new BusDevice() {
+            public long read(long offset, int size) {
+                return 0;
+            }
+
+            public void write(long offset, int size, long value) {
+                marks[Math.min(seen[0]++, 1)] = mx.getCurrentThreadAllocatedBytes();
+            }
+        });
+        int n = 20_000;
+        // mov dx,0x81; out dx,al; mov ecx,n; mov dx,0x80; 1: out dx,al; dec ecx; jnz 1b; mov dx,0x81; out dx,al; exit
+        try (Vm vm = realModeVm(bytes(concat(new int[] {0xBA, 0x81, 0x00, 0xEE, 0x66, 0xB9, n & 0xFF, (n >> 8) & 0xFF, 0, 0,
+            0xBA, 0x80, 0x00, 0xEE, 0x66, 0x49, 0x75, 0xFB, 0xBA, 0x81, 0x00, 0xEE}, EXIT)))) {
+            vm.start();
+            assertInstanceOf(VmStop.DebugExit.class, lifecycle.awaitStop(30, TimeUnit.SECONDS));
+        }
+        assertEquals(2, seen[0]);
+        // Under one byte per exit on average: one-off lazy initialisation (~1 KiB) is tolerated, a
+        // per-exit allocation (16 bytes at the very least) is not.
+        long allocated = marks[1] - marks[0];
+        assertTrue(allocated < n, () -> allocated + " bytes allocated over " + n + " exits");
+    }
+
+    @Test
     void stateReadBackAfterSetIsIdentical() {
         try (Vm vm = realModeVm(bytes(EXIT))) {
             VcpuState first = vm.vcpuState(0);
