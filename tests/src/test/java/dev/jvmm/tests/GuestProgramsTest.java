@@ -43,6 +43,29 @@ class GuestProgramsTest {
         assertEquals(Integer.parseInt(expected.exit()), r.exit(), () -> program + " exit status; " + r);
     }
 
+    @ParameterizedTest(name = "serial input on {0}")
+    @MethodSource("accelerators")
+    void serialInputFromStdinReachesTheGuestThroughTheUartInterrupt(String accel) throws Exception {
+        Accelerators.assumeAvailable(accel);
+        Guests.Expected expected = Guests.Expected.of("serial_echo");
+        JvmmProcess.Result r = JvmmProcess.runWithInput(120,
+            "hello world\nJvmm 42\nquit\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            "run", "--accel", accel, "--kernel", Guests.image("serial_echo").toString());
+        assertEquals(expected.output(), r.stdout(), r::toString);
+        assertEquals(Integer.parseInt(expected.exit()), r.exit(), r::toString);
+    }
+
+    @ParameterizedTest(name = "smp_count with 4 vCPUs on {0}")
+    @MethodSource("accelerators")
+    void vcpusTheGuestNeverStartsDoNotKeepTheVmAlive(String accel) throws Exception {
+        Accelerators.assumeAvailable(accel);
+        Guests.Expected expected = Guests.Expected.of("smp_count");
+        JvmmProcess.Result r = JvmmProcess.run("run", "--accel", accel, "--smp", "4", "--kernel",
+            Guests.image("smp_count").toString());
+        assertEquals(expected.output(), r.stdout(), r::toString);
+        assertEquals(0, r.exit(), r::toString);
+    }
+
     @ParameterizedTest(name = "triple fault on {0}")
     @MethodSource("accelerators")
     void tripleFaultStopsTheVmWithOneLineNamingTheRegisters(String accel) throws Exception {
