@@ -13,15 +13,35 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class VmLifecycle {
     private final AtomicReference<VmStop> stop = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /** Requests that the VM stop for {@code reason}; later requests are ignored. */
     public void requestStop(VmStop reason) {
         if (stop.compareAndSet(null, reason)) {
-            for (Runnable l : listeners) {
-                l.run();
-            }
+            runListeners();
             stopped.countDown();
+        }
+    }
+
+    /** Runs each listener that has not run yet; a listener runs exactly once whoever gets there first. */
+    private void runListeners() {
+        for (Listener l : listeners) {
+            l.runOnce();
+        }
+    }
+
+    private static final class Listener {
+        private final Runnable action;
+        private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Listener(Runnable action) {
+            this.action = action;
+        }
+
+        void runOnce() {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
         }
     }
 
@@ -31,9 +51,10 @@ public final class VmLifecycle {
 
     /** Runs {@code listener} once when a stop is requested (at once if it already was). */
     public void onStop(Runnable listener) {
-        listeners.add(listener);
+        Listener l = new Listener(listener);
+        listeners.add(l);
         if (isStopping()) {
-            listener.run();
+            l.runOnce();
         }
     }
 

@@ -11,7 +11,8 @@ public final class MmioBus extends IoBus {
 
     @Override
     public synchronized void register(long base, long length, BusDevice device) {
-        if (length <= 0 || base + length < base && base + length != 0) {
+        // Unsigned: a range may cross 2^63, and may end exactly at 2^64 (end wraps to 0), but not beyond.
+        if (length <= 0 || (base + length != 0 && Long.compareUnsigned(base + length, base) < 0)) {
             throw new BusConflictException("mmio", base, length, "empty or wraps around");
         }
         Mapping m = new Mapping(base, length, device);

@@ -7,7 +7,7 @@ public final class PortIoBus extends IoBus {
 
     @Override
     public synchronized void register(long base, long length, BusDevice device) {
-        if (length <= 0 || base < 0 || base + length > PORTS) {
+        if (length <= 0 || base < 0 || base >= PORTS || length > PORTS - base) {
             throw new BusConflictException("port", base, length, "outside the 64 KiB port space");
         }
         Mapping[] t = table;

@@ -53,8 +53,13 @@ public final class GuestMemory implements AutoCloseable {
     /** Regions at the given (gpa, size) pairs, for tests and restored layouts. */
     public static GuestMemory of(long... gpaAndSize) {
         List<MemoryRegion> rs = new ArrayList<>();
-        for (int i = 0; i < gpaAndSize.length; i += 2) {
-            rs.add(new MemoryRegion(i / 2, gpaAndSize[i], gpaAndSize[i + 1]));
+        try {
+            for (int i = 0; i + 1 < gpaAndSize.length; i += 2) {
+                rs.add(new MemoryRegion(i / 2, gpaAndSize[i], gpaAndSize[i + 1]));
+            }
+        } catch (RuntimeException e) {
+            rs.forEach(MemoryRegion::close); // a bad later region must not leak the earlier mappings
+            throw e;
         }
         rs.sort(Comparator.comparingLong(MemoryRegion::gpa));
         for (int i = 1; i < rs.size(); i++) {
@@ -132,6 +137,9 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     public byte[] read(long gpa, int len) {
+        if (len < 0) {
+            throw new GuestMemoryException(gpa, len);
+        }
         byte[] b = new byte[len];
         read(gpa, b, 0, len);
         return b;

@@ -32,28 +32,52 @@ public final class AcpiPm implements BusDevice {
 
     @Override
     public synchronized long read(long offset, int size) {
-        if (offset >= PM_TMR && offset < PM_TMR + 4) {
-            return timer() >>> (8 * (offset - PM_TMR));
+        if (offset < 0 || offset >= RANGE) {
+            return -1L;
         }
-        long v = switch ((int) (offset & ~1L)) {
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            v = (v << 8) | readByte(offset + i);
+        }
+        return v;
+    }
+
+    private long readByte(long off) {
+        if (off >= PM_TMR && off < PM_TMR + 4) {
+            return (timer() >>> (8 * (off - PM_TMR))) & 0xFF;
+        }
+        int reg = switch ((int) (off & ~1L)) {
             case PM1_STS -> status;
             case PM1_EN -> enable;
             case PM1_CNT -> control;
-            default -> -1L;
+            default -> 0xFFFF;
         };
-        return (offset & 1) != 0 ? v >>> 8 : v;
+        return (reg >>> (8 * (off & 1))) & 0xFF;
     }
 
     @Override
     public synchronized void write(long offset, int size, long value) {
-        int v = (int) value & 0xFFFF;
-        if ((offset & 1) != 0) {
-            return; // byte accesses to the high halves are not used by guests
+        if (offset < 0 || offset >= PM_TMR) {
+            return; // the PM timer is read-only
         }
-        switch ((int) offset) {
-            case PM1_STS -> status &= ~v; // write one to clear
-            case PM1_EN -> enable = v;
+        // Split the access into its 16-bit registers so byte, word and dword writes all merge alike.
+        long end = Math.min(offset + size, PM_TMR);
+        for (long off = offset; off < end; ) {
+            int shift = (int) (off & 1) * 8;
+            int bytes = (int) Math.min(2 - (off & 1), end - off);
+            int m = ((1 << (bytes * 8)) - 1) << shift;
+            int piece = (int) ((value >>> ((off - offset) * 8)) << shift) & m;
+            writeRegister((int) (off & ~1L), m, piece);
+            off += bytes;
+        }
+    }
+
+    private void writeRegister(int reg, int m, int piece) {
+        switch (reg) {
+            case PM1_STS -> status &= ~piece; // write one to clear
+            case PM1_EN -> enable = (enable & ~m) | piece;
             case PM1_CNT -> {
+                int v = (control & ~m) | piece;
                 control = v & ~CNT_SLP_EN; // SLP_EN reads as zero
                 if ((v & CNT_SLP_EN) != 0 && ((v >> CNT_SLP_TYP_SHIFT) & 7) == SLP_TYP_S5) {
                     lifecycle.requestStop(new VmStop.PowerOff());

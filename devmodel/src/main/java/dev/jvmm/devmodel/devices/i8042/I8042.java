@@ -62,13 +62,19 @@ public final class I8042 implements BusDevice {
 
     private void command(int cmd) {
         pendingCommand = -1;
+        // 0xF0-0xFF pulse the output-port lines whose bit is 0; bit 0 is the CPU reset line.
+        if ((cmd & 0xF0) == 0xF0) {
+            if ((cmd & 1) == 0) {
+                lifecycle.requestStop(new VmStop.Reset(String.format("i8042 command 0x%X", cmd)));
+            }
+            return;
+        }
         switch (cmd) {
             case CMD_READ_COMMAND_BYTE -> output(commandByte);
             case CMD_WRITE_COMMAND_BYTE, CMD_WRITE_OUTPUT_PORT -> pendingCommand = cmd;
             case CMD_SELF_TEST -> output(0x55);
             case CMD_INTERFACE_TEST -> output(0x00);
             case CMD_READ_OUTPUT_PORT -> output(0x01); // reset line high (not asserted)
-            case CMD_PULSE_RESET -> lifecycle.requestStop(new VmStop.Reset("i8042 command 0xFE"));
             default -> { } // other commands have no effect here
         }
     }
@@ -89,7 +95,7 @@ public final class I8042 implements BusDevice {
     }
 
     public synchronized I8042State state() {
-        return new I8042State(commandByte, outputBuffer, outputFull, pendingCommand);
+        return new I8042State(commandByte, outputBuffer, outputFull, pendingCommand, lastWasCommand != 0);
     }
 
     public synchronized void restore(I8042State s) {
@@ -98,5 +104,6 @@ public final class I8042 implements BusDevice {
         outputFull = s.outputFull();
         int p = s.pendingCommand();
         pendingCommand = p == CMD_WRITE_COMMAND_BYTE || p == CMD_WRITE_OUTPUT_PORT ? p : -1;
+        lastWasCommand = s.lastWasCommand() ? STATUS_COMMAND : 0;
     }
 }

@@ -59,7 +59,19 @@ public final class CmosRtc implements BusDevice {
         return LocalDateTime.ofEpochSecond(clock.instant().getEpochSecond() + offsetSeconds, 0, ZoneOffset.UTC);
     }
 
+    private boolean setMode() {
+        return (cmos[STATUS_B] & B_SET) != 0;
+    }
+
+    private static boolean isTimeRegister(int reg) {
+        return reg == SECONDS || reg == MINUTES || reg == HOURS || reg == WEEKDAY || reg == DAY || reg == MONTH
+            || reg == YEAR || reg == CENTURY;
+    }
+
     private int readRegister(int reg) {
+        if (setMode() && isTimeRegister(reg)) {
+            return cmos[reg] & 0xFF; // updates are held while SET: the guest sees what it wrote
+        }
         LocalDateTime t = now();
         return switch (reg) {
             case SECONDS -> encode(t.getSecond());
@@ -76,11 +88,41 @@ public final class CmosRtc implements BusDevice {
     }
 
     private void writeRegister(int reg, int v) {
+        if (setMode() && isTimeRegister(reg)) {
+            cmos[reg] = (byte) v; // taken as a whole when SET is cleared
+            return;
+        }
         switch (reg) {
+            case STATUS_B -> writeStatusB(v);
             case SECONDS, MINUTES, HOURS, DAY, MONTH, YEAR, CENTURY -> setTimeField(reg, v);
             case STATUS_A -> cmos[reg] = (byte) (v & 0x7F); // UIP is read-only
             case STATUS_C, STATUS_D, WEEKDAY -> { } // read-only, or derived from the date
             default -> cmos[reg] = (byte) v;
+        }
+    }
+
+    /**
+     * MC146818: setting SET freezes the time registers so software can write the whole date; clearing
+     * it loads them at once. Checking fields one by one would refuse a day the current month lacks.
+     */
+    private void writeStatusB(int v) {
+        boolean wasSet = setMode();
+        boolean nowSet = (v & B_SET) != 0;
+        if (!wasSet && nowSet) {
+            for (int reg : new int[] {SECONDS, MINUTES, HOURS, WEEKDAY, DAY, MONTH, YEAR, CENTURY}) {
+                cmos[reg] = (byte) readRegister(reg);
+            }
+        }
+        cmos[STATUS_B] = (byte) v;
+        if (wasSet && !nowSet) {
+            try {
+                LocalDateTime t = LocalDateTime.of(decode(cmos[CENTURY] & 0xFF) * 100 + decode(cmos[YEAR] & 0xFF),
+                    decode(cmos[MONTH] & 0xFF), decode(cmos[DAY] & 0xFF), decodeHour(cmos[HOURS] & 0xFF),
+                    decode(cmos[MINUTES] & 0xFF), decode(cmos[SECONDS] & 0xFF));
+                offsetSeconds = t.toEpochSecond(ZoneOffset.UTC) - clock.instant().getEpochSecond();
+            } catch (java.time.DateTimeException e) {
+                // an impossible date is ignored; the clock keeps its time
+            }
         }
     }
 
