@@ -6,8 +6,8 @@ package dev.jvmm.ffi;
  * for JNR to marshal.
  *
  * <p>{@code mmap} has six arguments; JNR-FFI's x86 stub generator corrupts the sixth when all six
- * are primitives (jnr/jnr-ffi#181). {@link Native} loads the library with that generator off, and
- * {@code NativeBindingsTest} checks the call.
+ * are primitives (jnr/jnr-ffi#181), so its address is declared as a Pointer, and
+ * {@code NativeBindingsTest} checks the call with a non-zero offset.
  */
 public interface LibC {
     int open(String path, int flags);
@@ -17,7 +17,8 @@ public interface LibC {
     /** ioctl's third argument is a pointer or an integer; both travel as a 64-bit register. */
     int ioctl(int fd, long request, long arg);
 
-    long mmap(long addr, long length, int prot, int flags, int fd, long offset);
+    /** {@code addr} is a Pointer (pass null) so the call is not all-primitive: see jnr-ffi#181 above. */
+    long mmap(jnr.ffi.Pointer addr, long length, int prot, int flags, int fd, long offset);
 
     int munmap(long addr, long length);
 

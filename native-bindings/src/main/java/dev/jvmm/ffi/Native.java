@@ -17,8 +17,6 @@ public final class Native {
     public static final Unsafe UNSAFE;
 
     static {
-        // jnr-ffi#181: the asm stub generator garbles the sixth primitive argument (mmap's offset).
-        System.setProperty("jnr.ffi.x86asm.enabled", "false");
         LIBC = LibraryLoader.create(LibC.class).option(LibraryOption.SaveError, true).load("c");
         RUNTIME = Runtime.getRuntime(LIBC);
         try {

@@ -19,7 +19,7 @@ class NativeBindingsTest {
         content[4096] = 0x5A;
         Files.write(f, content);
         try (FileDescriptor fd = FileDescriptor.open(f.toString(), LibC.O_RDONLY)) {
-            long addr = Native.libc().mmap(0, 4096, LibC.PROT_READ, LibC.MAP_PRIVATE, fd.fd(), 4096);
+            long addr = Native.libc().mmap(null, 4096, LibC.PROT_READ, LibC.MAP_PRIVATE, fd.fd(), 4096);
             assertNotEquals(LibC.MAP_FAILED, addr, () -> "mmap: " + Native.strerror(Native.lastErrno()));
             try {
                 assertEquals(0x5A, Native.UNSAFE.getByte(addr));
