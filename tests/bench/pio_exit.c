@@ -2,7 +2,7 @@
  * The reference for jvmm's PIO exit benchmark: the same real-mode guest loop
  * (N `out` instructions to port 0x80, then `out` to 0xF4) driven by raw KVM
  * ioctls from C, with the same VM set-up as jvmm (in-kernel irqchip and PIT,
- * dirty logging on). Prints one line: "<exits> <nanoseconds>".
+ * no dirty logging). Prints one line: "<exits> <nanoseconds>".
  *
  * usage: pio_exit N          (the guest loop)
  *        pio_exit --ioctl N  (N KVM_CHECK_EXTENSION calls: the cost of an ioctl without a guest)
@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     uint8_t *mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (mem == MAP_FAILED) die("mmap");
     struct kvm_userspace_memory_region region = {
-        .slot = 0, .flags = KVM_MEM_LOG_DIRTY_PAGES, .guest_phys_addr = 0,
+        .slot = 0, .flags = 0, .guest_phys_addr = 0,
         .memory_size = mem_size, .userspace_addr = (uint64_t)mem};
     if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0) die("KVM_SET_USER_MEMORY_REGION");
 

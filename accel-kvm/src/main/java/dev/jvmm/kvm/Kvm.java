@@ -2,7 +2,9 @@ package dev.jvmm.kvm;
 
 import static dev.jvmm.ffi.kvm.KvmConstants.KVM_API_VERSION;
 
+import dev.jvmm.devmodel.accel.AcceleratorException;
 import dev.jvmm.ffi.FileDescriptor;
+import dev.jvmm.ffi.Native;
 import dev.jvmm.ffi.LibC;
 import dev.jvmm.ffi.NativeBuffer;
 import dev.jvmm.ffi.kvm.KvmCpuid2;
@@ -23,14 +25,21 @@ public final class Kvm extends FileDescriptor {
     }
 
     static Kvm open(String device) {
-        FileDescriptor fd = FileDescriptor.open(device, LibC.O_RDWR);
-        Kvm kvm = new Kvm(fd.fd());
-        int version = kvm.ioctl(KvmIoctl.KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION");
-        if (version != KVM_API_VERSION) {
-            kvm.close();
-            throw new IllegalStateException("KVM API version " + version + ", expected " + KVM_API_VERSION);
+        int fd = Native.libc().open(device, LibC.O_RDWR | LibC.O_CLOEXEC);
+        if (fd < 0) {
+            throw Native.failure("open(" + device + ")");
         }
-        return kvm;
+        Kvm kvm = new Kvm(fd); // the only owner of fd from here on
+        try {
+            int version = kvm.ioctl(KvmIoctl.KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION");
+            if (version != KVM_API_VERSION) {
+                throw new AcceleratorException("KVM API version " + version + ", expected " + KVM_API_VERSION);
+            }
+            return kvm;
+        } catch (RuntimeException e) {
+            kvm.close();
+            throw e;
+        }
     }
 
     public int checkExtension(int capability) {
@@ -45,18 +54,26 @@ public final class Kvm extends FileDescriptor {
         return new VmFd(this, ioctl(KvmIoctl.KVM_CREATE_VM, 0, "KVM_CREATE_VM"));
     }
 
-    /** KVM_GET_SUPPORTED_CPUID into a buffer the caller owns (header plus MAX_ENTRIES entries). */
+    /**
+     * KVM_GET_SUPPORTED_CPUID into a buffer the caller owns; grows the buffer while KVM answers E2BIG.
+     */
     public NativeBuffer supportedCpuid() {
-        NativeBuffer b = NativeBuffer.allocate(KvmCpuid2.HEADER_SIZE + (long) KvmCpuid2.ENTRY_SIZE * KvmCpuid2.MAX_ENTRIES);
-        try {
-            b.putInt(KvmCpuid2.NENT, KvmCpuid2.MAX_ENTRIES);
-            ioctl(KvmIoctl.KVM_GET_SUPPORTED_CPUID, b.address(), "KVM_GET_SUPPORTED_CPUID");
-            return b;
-        } catch (RuntimeException e) {
+        for (int entries = KvmCpuid2.MAX_ENTRIES; ; entries *= 2) {
+            NativeBuffer b = NativeBuffer.allocate(KvmCpuid2.HEADER_SIZE + (long) KvmCpuid2.ENTRY_SIZE * entries);
+            b.putInt(KvmCpuid2.NENT, entries);
+            int rc = Native.libc().ioctl(fd(), KvmIoctl.KVM_GET_SUPPORTED_CPUID, b.address());
+            if (rc >= 0) {
+                return b;
+            }
+            RuntimeException e = Native.failure("KVM_GET_SUPPORTED_CPUID");
             b.close();
-            throw e;
+            if (Native.lastErrno() != E2BIG || entries >= 4096) {
+                throw e;
+            }
         }
     }
+
+    private static final int E2BIG = 7;
 
     /** The MSR indices KVM saves and restores for a vCPU (KVM_GET_MSR_INDEX_LIST). */
     public int[] msrIndexList() {

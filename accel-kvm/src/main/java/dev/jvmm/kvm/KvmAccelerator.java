@@ -45,8 +45,10 @@ public final class KvmAccelerator implements Accelerator {
         }
         try (Kvm kvm = Kvm.open(device)) {
             if (kvm.checkExtension(KvmConstants.KVM_CAP_IRQCHIP) == 0
-                || kvm.checkExtension(KvmConstants.KVM_CAP_USER_MEMORY) == 0) {
-                return Availability.no("KVM lacks the in-kernel irqchip or user memory capability");
+                || kvm.checkExtension(KvmConstants.KVM_CAP_USER_MEMORY) == 0
+                || kvm.checkExtension(KvmConstants.KVM_CAP_IMMEDIATE_EXIT) == 0) {
+                // jvmm's pause and stop rely on immediate_exit to leave KVM_RUN without a race
+                return Availability.no("KVM lacks the in-kernel irqchip, user memory or immediate-exit capability");
             }
             return Availability.yes();
         } catch (NativeException e) {

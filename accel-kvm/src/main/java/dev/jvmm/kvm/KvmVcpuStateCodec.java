@@ -241,13 +241,23 @@ final class KvmVcpuStateCodec {
         b.putByte(KvmVcpuEvents.NMI_PENDING, e.nmiPending() ? 1 : 0);
         b.putByte(KvmVcpuEvents.NMI_MASKED, e.nmiMasked() ? 1 : 0);
         b.putInt(KvmVcpuEvents.SIPI_VECTOR, e.sipiVector());
+        b.putByte(KvmVcpuEvents.SMI_SMM, e.smm() ? 1 : 0);
+        b.putByte(KvmVcpuEvents.SMI_PENDING, e.smiPending() ? 1 : 0);
+        b.putByte(KvmVcpuEvents.SMI_INSIDE_NMI, e.smmInsideNmi() ? 1 : 0);
+        b.putByte(KvmVcpuEvents.SMI_LATCHED_INIT, e.latchedInit() ? 1 : 0);
         b.putInt(KvmVcpuEvents.FLAGS, KvmConstants.KVM_VCPUEVENT_VALID_NMI_PENDING
-            | KvmConstants.KVM_VCPUEVENT_VALID_SIPI_VECTOR | KvmConstants.KVM_VCPUEVENT_VALID_SHADOW);
+            | KvmConstants.KVM_VCPUEVENT_VALID_SIPI_VECTOR | KvmConstants.KVM_VCPUEVENT_VALID_SHADOW
+            | KvmConstants.KVM_VCPUEVENT_VALID_SMM);
     }
 
     private static MpState mpState(int v) {
         MpState[] all = MpState.values();
-        return v >= 0 && v < all.length ? all[v] : MpState.RUNNABLE;
+        if (v < 0 || v >= all.length) {
+            // e.g. KVM_MP_STATE_STOPPED or CHECK_STOP: states of other architectures or of SMM, never
+            // silently turned into RUNNABLE
+            throw new IllegalStateException("KVM reports an MP state jvmm does not model: " + v);
+        }
+        return all[v];
     }
 
     /** Conversion between struct kvm_fpu and the FXSAVE image at the start of an XSAVE area. */

@@ -31,8 +31,11 @@ final class KvmVcpuThread implements Runnable {
     private final long run;
     private final KvmExit.Pio pioExit;
     private final KvmExit.Mmio mmioExit;
-    private volatile long pthread;
+    /** This thread's pthread_t while it runs, 0 otherwise; guarded by {@code this} so a kick never signals a thread that has gone. */
+    private long pthread;
     private final Thread thread;
+    /** The last exit was port or MMIO I/O that KVM completes only on the next KVM_RUN. */
+    private boolean ioPending;
 
     KvmVcpuThread(VcpuFd vcpu, PortIoBus pio, MmioBus mmio, VmLifecycle lifecycle, RunControl control,
                   Supplier<String> cpuSummary) {
@@ -60,24 +63,31 @@ final class KvmVcpuThread implements Runnable {
         return thread.isAlive();
     }
 
-    /** Makes KVM_RUN return as soon as possible: immediate_exit covers a vCPU about to enter. */
-    void kick() {
+    /**
+     * Makes KVM_RUN return as soon as possible. Callers set their request flag first; then
+     * immediate_exit covers a vCPU about to enter and the signal one already inside.
+     */
+    synchronized void kick() {
         vcpu.setImmediateExit(true);
-        long t = pthread;
-        if (t != 0 && thread.isAlive()) {
-            Native.libc().pthread_kill(t, LibC.SIGPIPE);
+        if (pthread != 0) {
+            Native.libc().pthread_kill(pthread, LibC.SIGPIPE);
         }
     }
 
     @Override
     public void run() {
-        pthread = Native.libc().pthread_self();
+        synchronized (this) {
+            pthread = Native.libc().pthread_self();
+        }
         try {
             loop();
-        } catch (RuntimeException e) {
-            lifecycle.requestStop(new VmStop.HostFailure("vCPU " + vcpu.index() + ": " + e.getMessage()));
+        } catch (Throwable e) {
+            // Whatever went wrong, the VM must stop rather than wait forever for this vCPU.
+            lifecycle.requestStop(new VmStop.HostFailure("vCPU " + vcpu.index() + ": " + e + "; " + cpuSummary.get()));
         } finally {
-            pthread = 0;
+            synchronized (this) {
+                pthread = 0;
+            }
             control.exited();
         }
     }
@@ -88,6 +98,7 @@ final class KvmVcpuThread implements Runnable {
                 return;
             }
             if (control.pauseRequested()) {
+                completePendingIo();
                 vcpu.setImmediateExit(false);
                 if (!control.park()) {
                     return;
@@ -95,10 +106,31 @@ final class KvmVcpuThread implements Runnable {
                 continue;
             }
             int rc = vcpu.run();
-            KvmExit exit = rc < 0 ? INTERRUPTED : decode();
+            if (rc < 0) {
+                // Kicked: clear the request to leave, then look at the flags again. A kicker sets its
+                // flag before immediate_exit, so the flag is visible by now and nothing is lost.
+                vcpu.setImmediateExit(false);
+                ioPending = false; // KVM completed the pending access before returning EINTR
+                continue;
+            }
+            KvmExit exit = decode();
+            ioPending = exit instanceof KvmExit.Pio || exit instanceof KvmExit.Mmio;
             if (!handle(exit)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * KVM finishes an IN or MMIO read (writing the register, advancing RIP) only on the next KVM_RUN.
+     * Before the state is read from outside, enter once with immediate_exit so it does that and
+     * returns at once (as KVM's API documentation asks of userspace).
+     */
+    private void completePendingIo() {
+        if (ioPending) {
+            vcpu.setImmediateExit(true);
+            vcpu.run();
+            ioPending = false;
         }
     }
 
@@ -169,13 +201,23 @@ final class KvmVcpuThread implements Runnable {
 
     private void handleMmio(KvmExit.Mmio m) {
         int len = m.length();
-        if (len != 1 && len != 2 && len != 4 && len != 8) {
-            return; // KVM only produces these; anything else is dropped rather than trusted
-        }
-        if (m.isWrite()) {
-            mmio.write(m.address(), len, load(m.dataAddress(), len));
-        } else {
-            store(m.dataAddress(), len, mmio.read(m.address(), len));
+        long addr = m.address();
+        long data = m.dataAddress();
+        if (len == 1 || len == 2 || len == 4 || len == 8) {
+            if (m.isWrite()) {
+                mmio.write(addr, len, load(data, len));
+            } else {
+                store(data, len, mmio.read(addr, len));
+            }
+        } else if (len > 0 && len <= 8) {
+            // Odd lengths come from accesses split at a page boundary: deliver them byte by byte.
+            for (int i = 0; i < len; i++) {
+                if (m.isWrite()) {
+                    mmio.write(addr + i, 1, U.getByte(data + i) & 0xFFL);
+                } else {
+                    U.putByte(data + i, (byte) mmio.read(addr + i, 1));
+                }
+            }
         }
     }
 

@@ -28,6 +28,8 @@ final class KvmVm implements Vm {
     /** MSRs that make up an OS's CPU state (issue: STAR...MTRRs); saved when KVM knows them. */
     static final int[] STATE_MSRS = {
         0x10, // TSC
+        0x3B, // TSC_ADJUST
+        0x48, // SPEC_CTRL
         0x174, 0x175, 0x176, // SYSENTER_CS/ESP/EIP
         0x1A0, // MISC_ENABLE
         0x200, 0x201, 0x202, 0x203, 0x204, 0x205, 0x206, 0x207, 0x208, 0x209, 0x20A, 0x20B, 0x20C, 0x20D,
@@ -38,14 +40,16 @@ final class KvmVm implements Vm {
         0x6E0, // TSC deadline
         0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084, // STAR, LSTAR, CSTAR, SFMASK
         0xC0000102, 0xC0000103, // KERNEL_GS_BASE, TSC_AUX
+        0xDA0, // XSS
         0x4B564D00, 0x4B564D01, 0x4B564D02, 0x4B564D03, 0x4B564D04, // kvmclock, async PF, steal time, EOI
+        0x4B564D05, 0x4B564D06, 0x4B564D07, // poll control, async PF interrupt and acknowledge
     };
     static final int MSR_MISC_ENABLE = 0x1A0, MSR_MTRR_DEF_TYPE = 0x2FF;
     static final long MISC_ENABLE_FAST_STRING = 1, MTRR_ENABLE_WRITE_BACK = (1 << 11) | 6;
 
     private final Kvm kvm;
     private final VmFd vm;
-    private final KvmIrqChip irqChip;
+    private final KvmIrqLines irqChip;
     private final List<VcpuFd> vcpus = new ArrayList<>();
     private final List<KvmVcpuThread> threads = new ArrayList<>();
     private final boolean xsave;
@@ -67,7 +71,7 @@ final class KvmVm implements Vm {
         this.lifecycle = lifecycle;
         this.xsave = xsave;
         this.xcrs = xcrs;
-        this.irqChip = new KvmIrqChip(vm);
+        this.irqChip = new KvmIrqLines(vm);
         this.control = new RunControl(lifecycle, vcpuCount);
     }
 
@@ -97,8 +101,8 @@ final class KvmVm implements Vm {
     }
 
     /**
-     * The state MSRs this KVM can read. KVM_GET_MSR_INDEX_LIST omits some it handles (the MTRRs),
-     * so each is probed on the first vCPU instead.
+     * The state MSRs this KVM can read and write back. KVM_GET_MSR_INDEX_LIST omits some it handles
+     * (the MTRRs), so each is probed on the first vCPU instead.
      */
     private static int[] probeStateMsrs(VcpuFd vcpu) {
         NativeBuffer b = vcpu.scratch;
@@ -106,7 +110,11 @@ final class KvmVm implements Vm {
             b.clear();
             b.putInt(KvmMsrs.NMSRS, 1);
             b.putInt(KvmMsrs.ENTRIES + KvmMsrs.ENTRY_INDEX, msr);
-            return Native.libc().ioctl(vcpu.fd(), KvmIoctl.KVM_GET_MSRS, b.address()) == 1;
+            if (Native.libc().ioctl(vcpu.fd(), KvmIoctl.KVM_GET_MSRS, b.address()) != 1) {
+                return false;
+            }
+            // Some MSRs read but refuse to be written back (XSS without XSAVES): those cannot be restored.
+            return Native.libc().ioctl(vcpu.fd(), KvmIoctl.KVM_SET_MSRS, b.address()) == 1;
         }).toArray();
     }
 
@@ -115,14 +123,12 @@ final class KvmVm implements Vm {
         vm.setIdentityMapAddress(IDENTITY_MAP_ADDRESS);
         vm.createIrqchip();
         vm.createPit2();
-        for (MemoryRegion r : memory.regions()) {
-            vm.setUserMemoryRegion(r.slot(), r.gpa(), r.size(), r.hostAddress(), true);
-        }
+        mapMemory(false);
         try (NativeBuffer cpuid = kvm.supportedCpuid()) {
             for (int i = 0; i < config.vcpus(); i++) {
                 VcpuFd v = vm.createVcpu(i);
                 vcpus.add(v);
-                CpuidSetup.apply(cpuid, v);
+                CpuidSetup.apply(cpuid, v, config.vcpus());
                 if (codec == null) {
                     codec = new KvmVcpuStateCodec(xsave, xcrs, probeStateMsrs(v));
                 }
@@ -210,9 +216,16 @@ final class KvmVm implements Vm {
         }
         control.requestPause();
         threads.forEach(KvmVcpuThread::kick);
-        try {
-            control.awaitParked(threads.size());
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                control.awaitParked(threads.size());
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // returning before the vCPUs are parked would break the caller's premise
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
@@ -222,8 +235,29 @@ final class KvmVm implements Vm {
         control.resume();
     }
 
+    /** (Re)registers every RAM region as a memory slot, with or without KVM's dirty log. */
+    private void mapMemory(boolean logDirty) {
+        for (MemoryRegion r : memory.regions()) {
+            vm.setUserMemoryRegion(r.slot(), r.gpa(), r.size(), r.hostAddress(), logDirty);
+        }
+        dirtyLogging = logDirty;
+    }
+
+    private boolean dirtyLogging;
+
+    @Override
+    public synchronized void setDirtyLogging(boolean on) {
+        // Logging makes KVM map guest RAM with 4 KiB pages only, so it is on only while wanted.
+        if (on != dirtyLogging) {
+            mapMemory(on);
+        }
+    }
+
     @Override
     public synchronized long[] fetchAndClearDirtyLog(MemoryRegion region) {
+        if (!dirtyLogging) {
+            throw new IllegalStateException("dirty logging is off: call setDirtyLogging(true) first");
+        }
         long words = (region.pageCount() + 63) / 64;
         try (NativeBuffer bitmap = NativeBuffer.allocate(words * 8)) {
             vm.getDirtyLog(region.slot(), bitmap);
@@ -244,12 +278,21 @@ final class KvmVm implements Vm {
         if (started) {
             lifecycle.requestStop(new dev.jvmm.devmodel.accel.VmStop.Quit("VM closed"));
             kickAll();
+            // Native resources go only after every vCPU thread is gone: a thread still in the exit
+            // loop would write into an unmapped kvm_run. An interrupt must not cut the wait short.
+            boolean interrupted = false;
             for (KvmVcpuThread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         vcpus.forEach(VcpuFd::close);

@@ -9,7 +9,8 @@ import dev.jvmm.devmodel.accel.VmLifecycle;
 final class RunControl {
     private final VmLifecycle lifecycle;
     private final int threads;
-    private boolean pauseRequested;
+    /** Read by every vCPU on every exit: a volatile read, not a lock. */
+    private volatile boolean pauseRequested;
     private int parked;
     private int exited;
 
@@ -18,7 +19,7 @@ final class RunControl {
         this.threads = threads;
     }
 
-    synchronized boolean pauseRequested() {
+    boolean pauseRequested() {
         return pauseRequested;
     }
 

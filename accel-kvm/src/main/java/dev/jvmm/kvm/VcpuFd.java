@@ -17,19 +17,31 @@ public final class VcpuFd extends FileDescriptor {
     private final long runAddress;
     private final int runSize;
     final NativeBuffer scratch;
+    private boolean released;
+    /**
+     * Large enough for every struct argument: kvm_xsave (4 KiB) and a kvm_cpuid2 of up to 512
+     * entries (8 bytes + 512 * 40).
+     */
+    static final int SCRATCH_SIZE = 8 + 512 * 40;
 
     VcpuFd(VmFd vm, int fd, int index, int mmapSize) {
         super(fd, "KVM vCPU " + index);
         this.index = index;
         this.runSize = mmapSize;
-        long addr = Native.libc().mmap(0, mmapSize, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
+        long addr = Native.libc().mmap(null, mmapSize, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
         if (addr == LibC.MAP_FAILED) {
             RuntimeException e = Native.failure("mmap(kvm_run of vCPU " + index + ")");
             Native.libc().close(fd); // never handed out, so nobody else will close it
             throw e;
         }
         this.runAddress = addr;
-        this.scratch = NativeBuffer.allocate(8192); // the largest struct argument is kvm_xsave (4 KiB)
+        try {
+            this.scratch = NativeBuffer.allocate(SCRATCH_SIZE);
+        } catch (RuntimeException | Error e) {
+            Native.libc().munmap(addr, mmapSize);
+            Native.libc().close(fd);
+            throw e;
+        }
     }
 
     public int index() {
@@ -65,6 +77,10 @@ public final class VcpuFd extends FileDescriptor {
 
     @Override
     public synchronized void close() {
+        if (released) {
+            return; // munmap twice could unmap whatever reused the address
+        }
+        released = true;
         Native.libc().munmap(runAddress, runSize);
         scratch.close();
         super.close();

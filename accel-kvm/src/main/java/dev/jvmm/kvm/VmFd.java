@@ -73,7 +73,8 @@ public final class VmFd extends FileDescriptor {
     }
 
     public VcpuFd createVcpu(int index) {
+        int mmapSize = kvm.vcpuMmapSize(); // asked first, so a failure here leaks no vCPU fd
         int fd = ioctl(KvmIoctl.KVM_CREATE_VCPU, index, "KVM_CREATE_VCPU(" + index + ")");
-        return new VcpuFd(this, fd, index, kvm.vcpuMmapSize());
+        return new VcpuFd(this, fd, index, mmapSize);
     }
 }

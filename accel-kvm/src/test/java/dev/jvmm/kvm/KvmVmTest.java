@@ -200,7 +200,8 @@ class KvmVmTest {
         try (Vm vm = realModeVm(bytes(concat(new int[] {0xC6, 0x06, 0x00, 0x30, 0x01, 0xC6, 0x06, 0x23, 0x51, 0x01},
             EXIT)))) {
             var region = memory.regions().get(0);
-            vm.fetchAndClearDirtyLog(region); // forget the pages the set-up wrote
+            assertThrows(IllegalStateException.class, () -> vm.fetchAndClearDirtyLog(region));
+            vm.setDirtyLogging(true);
             vm.start();
             assertInstanceOf(VmStop.DebugExit.class, lifecycle.awaitStop(30, TimeUnit.SECONDS));
             long[] bits = vm.fetchAndClearDirtyLog(region);
@@ -230,6 +231,83 @@ class KvmVmTest {
             assertThrows(IllegalArgumentException.class, () -> vm.irqChip().line(-1));
             vm.irqChip().line(4).set(true); // a valid line is accepted by the kernel
             vm.irqChip().line(4).set(false);
+        }
+    }
+
+    @Test
+    void pausingTwiceThenResumingKeepsTheGuestRunning() throws Exception {
+        // 1: inc word [0x2000]; jmp 1b
+        try (Vm vm = realModeVm(bytes(0xFF, 0x06, 0x00, 0x20, 0xEB, 0xFA))) {
+            vm.start();
+            waitUntil(() -> memory.readShort(0x2000) != 0);
+            vm.pause();
+            vm.pause(); // idempotent: a second kick of parked vCPUs must not leave immediate_exit set
+            short a = memory.readShort(0x2000);
+            vm.resume();
+            waitUntil(() -> memory.readShort(0x2000) != a);
+            lifecycle.requestStop(new VmStop.Quit("test"));
+        }
+    }
+
+    @Test
+    void repeatedPauseAndResumeUnderPortIoKeepsTheGuestRunning() throws Exception {
+        // 1: out 0x80, al; inc word [0x2000]; jmp 1b  -- a guest that exits to userspace constantly
+        try (Vm vm = realModeVm(bytes(0xE6, 0x80, 0xFF, 0x06, 0x00, 0x20, 0xEB, 0xF8))) {
+            vm.start();
+            for (int i = 0; i < 200; i++) {
+                vm.pause();
+                short a = memory.readShort(0x2000);
+                vm.resume();
+                waitUntil(() -> memory.readShort(0x2000) != a);
+            }
+            lifecycle.requestStop(new VmStop.Quit("test"));
+        }
+    }
+
+    @Test
+    void pauseRightAfterAPortReadCompletesTheReadFirst() throws Exception {
+        // 1: mov dx,0x80; in al,dx; mov [0x2000],al; inc word [0x2002]; jmp 1b
+        // After any pause, RIP must not be on the IN with the device already read (AL stale).
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        buses.pio().unregister(RECORD_PORT);
+        buses.pio().register(RECORD_PORT, 1, new BusDevice() {
+            public long read(long offset, int size) {
+                // A slow device widens the window in which a pause lands between the read and its completion.
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                return reads.incrementAndGet() & 0x7F;
+            }
+
+            public void write(long offset, int size, long value) {
+            }
+        });
+        byte[] code = bytes(0xBA, 0x80, 0x00, 0xEC, 0xA2, 0x00, 0x20, 0xFF, 0x06, 0x02, 0x20, 0xEB, 0xF3);
+        long inRip = CODE + 3;
+        try (Vm vm = realModeVm(code)) {
+            vm.start();
+            for (int i = 0; i < 300; i++) {
+                vm.pause();
+                VcpuState s = vm.vcpuState(0);
+                int devicereads = reads.get();
+                if (s.rip() == inRip) {
+                    // still before the IN: its read must not have happened for this iteration yet
+                    assertEquals(devicereads & 0x7F, memory.readByte(0x2000) & 0x7F,
+                        "the device was read but the IN was not completed");
+                } else if (s.rip() == inRip + 1) {
+                    assertEquals(devicereads & 0x7F, s.gpr(VcpuState.RAX) & 0x7F, "AL misses the last read");
+                }
+                vm.resume();
+            }
+            lifecycle.requestStop(new VmStop.Quit("test"));
+        }
+    }
+
+    @Test
+    void closingFromAnInterruptedThreadWaitsForTheVcpusFirst() throws Exception {
+        try (Vm vm = realModeVm(bytes(0xE6, 0x80, 0xEB, 0xFC))) { // 1: out 0x80, al; jmp 1b
+            vm.start();
+            Thread.currentThread().interrupt();
+            vm.close(); // must not free kvm_run under a running vCPU thread (the JVM would crash)
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
         }
     }
 

@@ -24,9 +24,12 @@ public interface Vm extends AutoCloseable {
 
     void resume();
 
+    /** Starts or stops tracking the pages the guest writes (off when the VM is created). */
+    void setDirtyLogging(boolean on);
+
     /**
-     * Pages of {@code region} the guest wrote since the previous call (one bit per 4 KiB page),
-     * cleared by the call; the accelerator tracks them from the VM's creation.
+     * Pages of {@code region} the guest wrote since the previous call or since logging started (one
+     * bit per 4 KiB page), cleared by the call. Throws IllegalStateException while logging is off.
      */
     long[] fetchAndClearDirtyLog(MemoryRegion region);
 
