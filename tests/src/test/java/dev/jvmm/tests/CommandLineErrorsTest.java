@@ -101,6 +101,19 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void aDeviceNodeAsKernelIsRefusedNotReadForever() throws Exception {
+        assertOneLineError(JvmmProcess.run("run", "--kernel", "/dev/zero"), "not a regular file");
+    }
+
+    @Test
+    void qemuNoOpFlagsCanBeGivenTogether() throws Exception {
+        Path missing = dir.resolve("k");
+        // The flags themselves are accepted; the run then fails on the missing kernel, not on them.
+        assertOneLineError(JvmmProcess.run("run", "-nographic", "-no-reboot", "-kernel", missing.toString()),
+            "does not exist");
+    }
+
+    @Test
     void helpPrintsUsageAndSucceeds() throws Exception {
         JvmmProcess.Result r = JvmmProcess.run("run", "--help");
         assertEquals(0, r.exit(), r::toString);

@@ -14,6 +14,7 @@ import dev.jvmm.devmodel.devices.debugexit.DebugExit;
 import dev.jvmm.devmodel.devices.i8042.I8042;
 import dev.jvmm.devmodel.devices.rtc.CmosRtc;
 import dev.jvmm.devmodel.devices.serial.SerialInput;
+import dev.jvmm.devmodel.devices.serial.SerialOutput;
 import dev.jvmm.devmodel.devices.serial.Uart16550;
 import dev.jvmm.devmodel.devices.testdev.TestDevice;
 import dev.jvmm.devmodel.memory.GuestMemory;
@@ -22,6 +23,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A PC assembled from its parts: RAM, buses, an accelerator's VM, the legacy devices and the
@@ -31,23 +34,38 @@ final class Machine implements AutoCloseable {
     private final GuestMemory memory;
     private final VmLifecycle lifecycle;
     private final Vm vm;
-    private final OutputStream serialOut;
+    private final SerialOutput serialOut;
+    private final OutputStream serialSink;
     private final SerialInput serialIn;
     private final Thread shutdownHook;
+    private final CountDownLatch tornDown = new CountDownLatch(1);
+    private boolean closed;
 
-    private Machine(GuestMemory memory, VmLifecycle lifecycle, Vm vm, OutputStream serialOut, SerialInput serialIn) {
+    private Machine(GuestMemory memory, VmLifecycle lifecycle, Vm vm, SerialOutput serialOut, OutputStream serialSink,
+                    SerialInput serialIn) {
         this.memory = memory;
         this.lifecycle = lifecycle;
         this.vm = vm;
         this.serialOut = serialOut;
+        this.serialSink = serialSink;
         this.serialIn = serialIn;
-        this.shutdownHook = new Thread(() -> lifecycle.requestStop(new VmStop.Quit("signal")), "jvmm-shutdown");
+        // On SIGINT/SIGTERM: stop the VM and give the main thread a bounded time to tear down and
+        // flush the guest's output before the JVM halts.
+        this.shutdownHook = new Thread(() -> {
+            lifecycle.requestStop(new VmStop.Quit("signal"));
+            try {
+                tornDown.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "jvmm-shutdown");
     }
 
     static Machine create(MachineConfig config) throws UsageException, BootException, IOException {
         GuestMemory memory = GuestMemory.pcLayout(config.memoryBytes());
         Vm vm = null;
-        OutputStream out = null;
+        OutputStream sink = null;
+        SerialOutput out = null;
         try {
             // The image is checked before any accelerator is touched, so a bad file is reported as such anywhere.
             BootPlan plan = KernelLoader.load(memory, config.kernelName(), config.kernel(), config.cmdline(),
@@ -56,11 +74,14 @@ final class Machine implements AutoCloseable {
             IoBuses buses = IoBuses.create();
             VmLifecycle lifecycle = new VmLifecycle();
             vm = accel.createVm(new VmConfig(config.vcpus()), memory, buses, lifecycle);
-            out = openSerial(config.serial());
+            sink = openSerial(config.serial());
+            out = new SerialOutput(sink, "serial-output");
             Uart16550 uart = new Uart16550(out, vm.irqChip().line(Uart16550.COM1_IRQ));
             buses.pio().register(Uart16550.COM1_BASE, Uart16550.REGISTER_COUNT, uart);
             buses.pio().register(DebugExit.PORT, DebugExit.WIDTH, new DebugExit(lifecycle));
-            buses.pio().register(I8042.DATA_PORT, I8042.RANGE, new I8042(lifecycle));
+            I8042 i8042 = new I8042(lifecycle);
+            buses.pio().register(I8042.DATA_PORT, 1, i8042.data());
+            buses.pio().register(I8042.COMMAND_PORT, 1, i8042.command());
             buses.pio().register(CmosRtc.BASE, CmosRtc.RANGE, new CmosRtc(Clock.systemUTC()));
             buses.pio().register(AcpiPm.BASE, AcpiPm.RANGE, new AcpiPm(lifecycle, System::nanoTime));
             if (config.testDevice()) {
@@ -70,15 +91,16 @@ final class Machine implements AutoCloseable {
             }
             vm.setVcpuState(0, vm.vcpuState(0).withBoot(plan.cpu()));
             SerialInput in = config.serial() instanceof SerialTarget.Stdio ? new SerialInput(System.in, uart) : null;
-            return new Machine(memory, lifecycle, vm, out, in);
+            return new Machine(memory, lifecycle, vm, out, sink, in);
         } catch (Exception | Error e) {
             if (vm != null) {
                 vm.close();
             }
             memory.close();
-            if (out != null && !(config.serial() instanceof SerialTarget.Stdio)) {
+            if (out != null) {
                 out.close();
             }
+            closeSink(sink);
             throw e;
         }
     }
@@ -94,8 +116,17 @@ final class Machine implements AutoCloseable {
         if (t instanceof SerialTarget.None) {
             return OutputStream.nullOutputStream();
         }
-        // Unbuffered: every byte the guest sends is visible at once, like a terminal.
         return new FileOutputStream(FileDescriptor.out);
+    }
+
+    private static void closeSink(OutputStream sink) {
+        try {
+            if (sink != null && !(sink instanceof FileOutputStream fos && fos.getFD() == FileDescriptor.out)) {
+                sink.close();
+            }
+        } catch (IOException e) {
+            // nothing left to save
+        }
     }
 
     /** Runs the VM until it stops; returns the process exit status. */
@@ -106,27 +137,38 @@ final class Machine implements AutoCloseable {
         }
         vm.start();
         VmStop stop = lifecycle.awaitStop();
-        vm.close();
+        close();
         if (stop.message() != null) {
             System.err.println("jvmm: " + stop.message());
         }
         return stop.exitStatus();
     }
 
+    /**
+     * Tears down in dependency order: no more input into the guest, then the vCPUs, then the output
+     * the guest produced is flushed, then memory. Idempotent.
+     */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // already shutting down
-        }
-        if (serialIn != null) {
-            serialIn.close();
-        }
-        vm.close();
-        memory.close();
-        if (!(serialOut instanceof FileOutputStream fos && fos.getFD() == FileDescriptor.out)) {
+            if (serialIn != null) {
+                serialIn.close();
+            }
+            vm.close();
             serialOut.close();
+            closeSink(serialSink);
+            memory.close();
+        } finally {
+            tornDown.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is what is waiting for us
+            }
         }
     }
 }

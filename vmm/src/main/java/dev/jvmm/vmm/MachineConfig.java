@@ -11,7 +11,9 @@ import java.util.Locale;
 record MachineConfig(String kernelName, byte[] kernel, String cmdline, byte[] initrd, long memoryBytes, int vcpus,
                      String accel, SerialTarget serial, boolean testDevice) {
     static final String DEMO_RESOURCE = "guests/demo.elf";
-    static final int MAX_VCPUS = 64;
+    static final int MAX_VCPUS = dev.jvmm.devmodel.accel.VmConfig.MAX_VCPUS;
+    /** Kernels and initrds are read whole into the heap; beyond this they belong on a disk. */
+    static final long MAX_IMAGE_BYTES = 1L << 30;
 
     static MachineConfig from(RunCommand c) throws UsageException {
         long mem = MemorySize.parse(c.memory);
@@ -64,17 +66,24 @@ record MachineConfig(String kernelName, byte[] kernel, String cmdline, byte[] in
         if (Files.isDirectory(p)) {
             throw new UsageException(what + " file " + p + " is a directory");
         }
+        if (!Files.isRegularFile(p)) {
+            // a device or FIFO would be read forever (/dev/zero) or block (a pipe)
+            throw new UsageException(what + " file " + p + " is not a regular file");
+        }
         if (!Files.isReadable(p)) {
             throw new UsageException(what + " file " + p + " is not readable (permission denied)");
         }
         try {
             long size = Files.size(p);
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new UsageException(what + " file " + p + " is too large (" + size + " bytes)");
+            if (size > MAX_IMAGE_BYTES) {
+                throw new UsageException(what + " file " + p + " is too large (" + size + " bytes; at most "
+                    + MAX_IMAGE_BYTES + ")");
             }
             return Files.readAllBytes(p);
         } catch (IOException e) {
             throw new UsageException("cannot read " + what + " file " + p + ": " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new UsageException("not enough Java heap to read " + what + " file " + p + " (raise -Xmx)");
         }
     }
 

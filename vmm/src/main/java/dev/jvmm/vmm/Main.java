@@ -19,7 +19,14 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int status;
+        try {
+            status = execute(args);
+        } catch (Throwable t) { // an Error escaping picocli's handlers: still one line, never a trace
+            System.err.println("jvmm: " + describe(t));
+            status = 1;
+        }
+        System.exit(status);
     }
 
     static int execute(String[] args) {
@@ -29,6 +36,7 @@ public final class Main implements Runnable {
             return USAGE_ERROR;
         });
         cl.setExecutionExceptionHandler((ex, c, r) -> {
+            // picocli passes Exceptions here; Errors are caught in main().
             System.err.println("jvmm: " + describe(ex));
             if (System.getenv("JVMM_DEBUG") != null) {
                 ex.printStackTrace();

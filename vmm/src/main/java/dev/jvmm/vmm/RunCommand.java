@@ -42,9 +42,11 @@ final class RunCommand implements Callable<Integer> {
         description = "extra device: testdev (MMIO scratch at 0xFEB00000, FIFO port 0xE0)")
     List<String> devices = new ArrayList<>();
 
-    @Option(names = {"-nographic", "-no-reboot"}, hidden = true,
-        description = "accepted for QEMU scripts: jvmm has no display and stops on reset")
-    boolean qemuNoOps;
+    @Option(names = "-nographic", hidden = true, description = "accepted for QEMU scripts: jvmm has no display")
+    boolean qemuNoGraphic;
+
+    @Option(names = "-no-reboot", hidden = true, description = "accepted for QEMU scripts: jvmm stops on reset")
+    boolean qemuNoReboot;
 
     @Override
     public Integer call() throws Exception {

@@ -18,8 +18,11 @@ public final class VmLifecycle {
     /** Requests that the VM stop for {@code reason}; later requests are ignored. */
     public void requestStop(VmStop reason) {
         if (stop.compareAndSet(null, reason)) {
-            runListeners();
-            stopped.countDown();
+            try {
+                runListeners();
+            } finally {
+                stopped.countDown(); // a failing listener must not leave awaitStop() waiting forever
+            }
         }
     }
 

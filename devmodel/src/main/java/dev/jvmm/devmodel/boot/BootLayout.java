@@ -51,5 +51,5 @@ public final class BootLayout {
 
     public static final long PAGE = 0x1000;
     public static final long ONE_MIB = 0x100000;
-    public static final long FOUR_GIB = 1L << 32;
+    public static final long FOUR_GIB = dev.jvmm.devmodel.memory.GuestMemory.FOUR_GIB;
 }

@@ -19,7 +19,6 @@ public final class E820 {
     public static final long EBDA = 0x9FC00;
     public static final long VGA_HOLE = 0xA0000;
     public static final long BIOS_ROM = 0xF0000;
-    public static final long ONE_MIB = 0x100000;
 
     public record Entry(long addr, long size, int type) {
         public long end() {
@@ -39,13 +38,13 @@ public final class E820 {
             if (start < EBDA) {
                 raw.add(new Entry(start, Math.min(end, EBDA) - start, TYPE_RAM));
             }
-            long from = Math.max(start, ONE_MIB);
+            long from = Math.max(start, BootLayout.ONE_MIB);
             if (end > from) {
                 raw.add(new Entry(from, end - from, TYPE_RAM));
             }
         }
         raw.add(new Entry(EBDA, VGA_HOLE - EBDA, TYPE_RESERVED));
-        raw.add(new Entry(BIOS_ROM, ONE_MIB - BIOS_ROM, TYPE_RESERVED));
+        raw.add(new Entry(BIOS_ROM, BootLayout.ONE_MIB - BIOS_ROM, TYPE_RESERVED));
         raw.sort(Comparator.comparingLong(Entry::addr));
         List<Entry> out = new ArrayList<>();
         for (Entry e : raw) {
@@ -64,11 +63,11 @@ public final class E820 {
     /** The end of the usable RAM that starts at 1 MiB, clamped to 4 GiB; 1 MiB if there is none. */
     static long lowRamEnd(List<Entry> map) {
         for (Entry e : map) {
-            if (e.type() == TYPE_RAM && e.addr() == ONE_MIB) {
+            if (e.type() == TYPE_RAM && e.addr() == BootLayout.ONE_MIB) {
                 return Math.min(e.end(), BootLayout.FOUR_GIB);
             }
         }
-        return ONE_MIB;
+        return BootLayout.ONE_MIB;
     }
 
     /** Bytes of usable RAM starting at address 0, at most 640 KiB. */

@@ -28,7 +28,7 @@ public final class MemoryRegion implements AutoCloseable {
         this.size = size;
         long pages = size >>> PAGE_SHIFT;
         this.vmmDirty = new AtomicLongArray((int) ((pages + 63) >>> 6));
-        long addr = Native.libc().mmap(0, size, LibC.PROT_READ | LibC.PROT_WRITE,
+        long addr = Native.libc().mmap(null, size, LibC.PROT_READ | LibC.PROT_WRITE,
             LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_NORESERVE, -1, 0);
         if (addr == LibC.MAP_FAILED) {
             throw Native.failure(String.format("mmap(%d MiB of guest RAM)", size >> 20));

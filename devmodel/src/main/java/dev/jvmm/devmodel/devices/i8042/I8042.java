@@ -12,8 +12,38 @@ import dev.jvmm.devmodel.bus.BusDevice;
 public final class I8042 implements BusDevice {
     public static final int DATA_PORT = 0x60;
     public static final int COMMAND_PORT = 0x64;
-    /** Registered as one range 0x60..0x64; offsets 1..3 are not the controller's and read as all ones. */
-    public static final int RANGE = 5;
+    /**
+     * Registered as two one-port ranges at 0x60 and 0x64 (never 0x61-0x63: port 0x61 is system control
+     * port B). Both reach this device; the offset of an access is 0 either way, so {@link #data()}
+     * and {@link #command()} tell them apart.
+     */
+    public dev.jvmm.devmodel.bus.BusDevice data() {
+        return new dev.jvmm.devmodel.bus.BusDevice() {
+            public long read(long offset, int size) {
+                return offset == 0 ? I8042.this.read(0, size) : -1L;
+            }
+
+            public void write(long offset, int size, long value) {
+                if (offset == 0) {
+                    I8042.this.write(0, size, value);
+                }
+            }
+        };
+    }
+
+    public dev.jvmm.devmodel.bus.BusDevice command() {
+        return new dev.jvmm.devmodel.bus.BusDevice() {
+            public long read(long offset, int size) {
+                return offset == 0 ? I8042.this.read(4, size) : -1L;
+            }
+
+            public void write(long offset, int size, long value) {
+                if (offset == 0) {
+                    I8042.this.write(4, size, value);
+                }
+            }
+        };
+    }
 
     static final int STATUS_OUTPUT_FULL = 0x01, STATUS_SYSTEM_FLAG = 0x04, STATUS_COMMAND = 0x08;
     static final int CMD_READ_COMMAND_BYTE = 0x20, CMD_WRITE_COMMAND_BYTE = 0x60, CMD_SELF_TEST = 0xAA,

@@ -48,7 +48,7 @@ public final class Uart16550 implements BusDevice {
     @Override
     public synchronized long read(long offset, int size) {
         if (size != 1 || offset < 0 || offset >= REGISTER_COUNT) {
-            return 0xFF;
+            return dev.jvmm.devmodel.bus.IoBus.allOnes(size); // the registers are bytes: wider reads float
         }
         int v;
         switch ((int) offset) {

@@ -17,7 +17,8 @@ class I8042Test {
     final PortIoBus bus = new PortIoBus();
 
     I8042Test() {
-        bus.register(I8042.DATA_PORT, I8042.RANGE, kbc);
+        bus.register(I8042.DATA_PORT, 1, kbc.data());
+        bus.register(I8042.COMMAND_PORT, 1, kbc.command());
     }
 
     int status() {
@@ -44,7 +45,12 @@ class I8042Test {
     void portsAreThePcOnes() {
         assertEquals(0x60, I8042.DATA_PORT);
         assertEquals(0x64, I8042.COMMAND_PORT);
-        assertEquals(5, I8042.RANGE);
+    }
+
+    @Test
+    void port61IsNotClaimedByTheController() {
+        assertEquals(0xFF, bus.read(0x61, 1));
+        assertEquals(1, bus.unclaimedReads());
     }
 
     @Test
