@@ -95,6 +95,7 @@ final class KvmVcpuThread implements Runnable {
     private void loop() {
         while (true) {
             if (lifecycle.isStopping()) {
+                completePendingIo(); // the state read after a stop shows the last instruction completed
                 return;
             }
             if (control.pauseRequested()) {

@@ -1024,9 +1024,9 @@ final class Exec {
                 long old;
                 if (in.mod == 3) {
                     old = c.reg(in.rm, size, in.hasRex());
-                    if (old == expected) {
-                        c.setReg(in.rm, size, in.hasRex(), replacement);
-                    }
+                    // The destination is always written, with its own value when the comparison fails,
+                    // so a 32-bit destination is zero-extended either way (found by the differential test).
+                    c.setReg(in.rm, size, in.hasRex(), old == expected ? replacement : old);
                 } else {
                     old = sys.atomicCmpxchg(seg(), ea(), size, expected, replacement);
                 }
@@ -1065,13 +1065,16 @@ final class Exec {
             }
             case 0xBC, 0xBD -> {
                 long src = readRm(os);
-                long r;
                 if (in.ssePrefix == 0xF3) {
-                    r = op == 0xBC ? Alu.tzcnt(c, os, src) : Alu.lzcnt(c, os, src);
+                    writeReg(os, op == 0xBC ? Alu.tzcnt(c, os, src) : Alu.lzcnt(c, os, src));
                 } else {
-                    r = op == 0xBC ? Alu.bsf(c, os, src, readReg(os)) : Alu.bsr(c, os, src, readReg(os));
+                    long r = op == 0xBC ? Alu.bsf(c, os, src, -1) : Alu.bsr(c, os, src, -1);
+                    if ((src & Cpu.mask(os)) != 0) {
+                        writeReg(os, r);
+                    }
+                    // A zero source leaves the destination untouched, not even zero-extended (as the
+                    // hardware does; found by the differential test).
                 }
-                writeReg(os, r);
                 done();
             }
             case 0xC0, 0xC1 -> { // XADD

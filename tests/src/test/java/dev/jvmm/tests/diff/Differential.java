@@ -1,0 +1,94 @@
+package dev.jvmm.tests.diff;
+
+import dev.jvmm.devmodel.accel.Accelerator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** Runs cases on KVM and on the TCG and describes every difference. */
+public final class Differential {
+    static final long STATUS = Generator.ALL;
+    static final int BATCH = 500;
+
+    private Differential() {}
+
+    public static Accelerator accelerator(String name) {
+        for (Accelerator a : ServiceLoader.load(Accelerator.class)) {
+            if (a.name().equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalStateException("no accelerator " + name);
+    }
+
+    /** Compares the cases; returns one description per mismatching case (empty when all agree). */
+    public static List<String> compare(Accelerator reference, Accelerator tested, List<Case> cases) throws Exception {
+        List<String> mismatches = new ArrayList<>();
+        for (int from = 0; from < cases.size(); from += BATCH) {
+            List<Case> batch = cases.subList(from, Math.min(cases.size(), from + BATCH));
+            List<Harness.Outcome> ref = Harness.run(reference, batch);
+            List<Harness.Outcome> got = Harness.run(tested, batch);
+            for (int i = 0; i < batch.size(); i++) {
+                String d = difference(batch.get(i), ref.get(i), got.get(i), reference.name(), tested.name());
+                if (d != null) {
+                    mismatches.add(d);
+                }
+            }
+        }
+        return mismatches;
+    }
+
+    static String difference(Case c, Harness.Outcome ref, Harness.Outcome got, String refName, String gotName) {
+        StringBuilder sb = new StringBuilder();
+        if (!ref.ran() || !got.ran()) {
+            sb.append(" did not run to its end (").append(refName).append(' ').append(ref.ran()).append(", ")
+                .append(gotName).append(' ').append(got.ran()).append(')');
+        }
+        for (int r = 0; r < 16; r++) {
+            if (ref.gprs()[r] != got.gprs()[r]) {
+                sb.append(String.format(" r%d %s=%x %s=%x", r, refName, ref.gprs()[r], gotName, got.gprs()[r]));
+            }
+        }
+        long mask = STATUS & ~c.undefinedFlags();
+        if ((ref.flags() & mask) != (got.flags() & mask)) {
+            sb.append(String.format(" flags(mask %x) %s=%x %s=%x", mask, refName, ref.flags() & mask, gotName,
+                got.flags() & mask));
+        }
+        if ((ref.flags() & ~STATUS & 0xFFF) != (got.flags() & ~STATUS & 0xFFF)) {
+            sb.append(String.format(" system flags %s=%x %s=%x", refName, ref.flags(), gotName, got.flags()));
+        }
+        if (!Arrays.equals(ref.data(), got.data())) {
+            sb.append(" data differs");
+        }
+        return sb.length() == 0 ? null : c.description() + ":" + sb + "\n    " + c.reproducer();
+    }
+
+    /**
+     * The long run: {@code Differential COUNT [SEED]} compares COUNT generated cases and prints every
+     * mismatch with a line that recreates it as a regression test.
+     */
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : System.nanoTime();
+        Accelerator kvm = accelerator("kvm");
+        if (!kvm.availability().available()) {
+            System.out.println("differential run needs KVM: " + kvm.availability().reason());
+            System.exit(2);
+        }
+        Accelerator tcg = accelerator("tcg");
+        Generator g = new Generator(seed);
+        int done = 0, bad = 0;
+        long t0 = System.nanoTime();
+        while (done < count) {
+            int n = Math.min(10 * BATCH, count - done);
+            List<String> m = compare(kvm, tcg, g.cases(n));
+            m.forEach(System.out::println);
+            bad += m.size();
+            done += n;
+            System.out.printf("%d cases, %d mismatches (seed %d, %.0f s)%n", done, bad, seed,
+                (System.nanoTime() - t0) / 1e9);
+        }
+        System.exit(bad == 0 ? 0 : 1);
+    }
+}
