@@ -22,8 +22,58 @@ final class Exec {
 
     /** Executes one instruction. Guest faults escape as {@link CpuFault} with RIP unchanged. */
     void step() {
-        Decoder.decode(c, in);
-        execute();
+        while (true) {
+            Decoder.decode(c, in);
+            if (in.has(Insn.P_LOCK)) {
+                checkLockable();
+            }
+            locked = false;
+            try {
+                execute();
+                return;
+            } catch (LockRetry r) {
+                // Another vCPU changed the locked operand between our read and write: run it again.
+            }
+        }
+    }
+
+    /**
+     * LOCKed read-modify-write: the memory operand's read remembers the value, the write succeeds
+     * only if memory still holds it (a CAS on the host), else the whole instruction runs again.
+     */
+    private boolean locked;
+    private long lockedValue;
+
+    private static final class LockRetry extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LockRetry() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final LockRetry LOCK_RETRY = new LockRetry();
+
+    /** LOCK is allowed only on the read-modify-write instructions with a memory destination (SDM LOCK). */
+    private void checkLockable() {
+        if (!in.hasModrm || in.mod == 3) {
+            throw CpuFault.ud();
+        }
+        int op = in.op;
+        int ext = in.reg & 7;
+        boolean ok;
+        if (in.map == Insn.MAP_1) {
+            ok = (op < 0x38 && (op & 7) < 2) || (op >= 0x80 && op <= 0x83 && ext != 7) || op == 0x86 || op == 0x87
+                || ((op == 0xF6 || op == 0xF7) && (ext == 2 || ext == 3)) || ((op == 0xFE || op == 0xFF) && ext < 2);
+        } else if (in.map == Insn.MAP_0F) {
+            ok = op == 0xAB || op == 0xB3 || op == 0xBB || (op == 0xBA && ext >= 5) || op == 0xB0 || op == 0xB1
+                || op == 0xC0 || op == 0xC1 || (op == 0xC7 && ext == 1);
+        } else {
+            ok = false;
+        }
+        if (!ok) {
+            throw CpuFault.ud();
+        }
     }
 
     // ---------------------------------------------------------------- operands
@@ -68,12 +118,21 @@ final class Exec {
         if (in.mod == 3) {
             return c.reg(in.rm, size, in.hasRex());
         }
-        return c.read(seg(), ea(), size);
+        long v = c.read(seg(), ea(), size);
+        if (in.has(Insn.P_LOCK)) {
+            locked = true;
+            lockedValue = v;
+        }
+        return v;
     }
 
     void writeRm(int size, long v) {
         if (in.mod == 3) {
             c.setReg(in.rm, size, in.hasRex(), v);
+        } else if (locked) {
+            if (sys.atomicCmpxchg(seg(), ea(), size, lockedValue, v) != (lockedValue & Cpu.mask(size))) {
+                throw LOCK_RETRY;
+            }
         } else {
             c.write(seg(), ea(), size, v);
         }
@@ -1137,7 +1196,9 @@ final class Exec {
         if (kind != 0) {
             long nv = kind == 1 ? v | (1L << bit) : kind == 2 ? v & ~(1L << bit) : v ^ (1L << bit);
             if (in.has(Insn.P_LOCK)) {
-                sys.atomicCmpxchg(seg(), addr, os, v, nv); // best effort: retried by the guest's own loop semantics
+                if (sys.atomicCmpxchg(seg(), addr, os, v, nv) != (v & Cpu.mask(os))) {
+                    throw LOCK_RETRY;
+                }
             } else {
                 c.write(seg(), addr, os, nv);
             }
