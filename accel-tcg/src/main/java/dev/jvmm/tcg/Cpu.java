@@ -51,6 +51,11 @@ final class Cpu {
     /** CF before INC/DEC, which preserve it; or the eager status bits with CC_EAGER. */
     long ccCarry;
 
+    /** This CPU's local APIC (software), or null when the CPU runs without interrupt controllers. */
+    dev.jvmm.devmodel.irqchip.apic.LocalApic apic;
+    /** After INIT: waiting for a startup IPI, running nothing. */
+    volatile boolean waitForSipi;
+
     // ---- the machine around it ----
     final GuestMemory memory;
     final MmioBus mmio;

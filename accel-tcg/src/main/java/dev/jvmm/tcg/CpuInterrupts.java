@@ -1,19 +1,13 @@
 package dev.jvmm.tcg;
 
-/** Where a software vCPU asks for external interrupts: its local APIC (and, through it, the PIC). */
+/** Where a software vCPU takes external interrupts from: its local APIC (and, through it, the PIC). */
+@FunctionalInterface
 interface CpuInterrupts {
-    /** The vector to deliver now, or -1. */
-    int pendingVector();
+    /**
+     * The vector to deliver now, already acknowledged (moved to the ISR, or the 8259's INTA cycle
+     * run), or -1. Called only when the CPU can take an interrupt.
+     */
+    int take();
 
-    /** The CPU is delivering {@code vector} (the INTA cycle). */
-    void acknowledge(int vector);
-
-    CpuInterrupts NONE = new CpuInterrupts() {
-        public int pendingVector() {
-            return -1;
-        }
-
-        public void acknowledge(int vector) {
-        }
-    };
+    CpuInterrupts NONE = () -> -1;
 }

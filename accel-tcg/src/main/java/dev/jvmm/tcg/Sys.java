@@ -726,7 +726,15 @@ final class Sys {
                     c.flushTlb(false);
                 }
                 case 4 -> writeCr4(v);
-                case 8 -> c.cr8 = v & 0xF;
+                case 8 -> {
+                    if ((v & ~0xFL) != 0) {
+                        throw CpuFault.gp(0);
+                    }
+                    c.cr8 = v;
+                    if (c.apic != null) {
+                        c.apic.setTpr((int) v << 4); // CR8 is the TPR's priority class
+                    }
+                }
                 default -> throw CpuFault.ud();
             }
         } else {
@@ -735,7 +743,7 @@ final class Sys {
                 case 2 -> c.cr2;
                 case 3 -> c.cr3;
                 case 4 -> c.cr4;
-                case 8 -> c.cr8;
+                case 8 -> c.apic != null ? c.apic.tpr() >> 4 : c.cr8;
                 default -> throw CpuFault.ud();
             };
             c.r[rm] = c.code64() ? v : v & 0xFFFF_FFFFL;
@@ -819,7 +827,8 @@ final class Sys {
         int idx = (int) c.r[1];
         long v = switch (idx) {
             case MSR_TSC -> tsc();
-            case MSR_APIC_BASE -> c.apicBase;
+            case MSR_APIC_BASE -> c.apic != null ? c.apic.apicBaseMsr() : c.apicBase;
+            case MSR_TSC_DEADLINE -> c.apic != null ? c.apic.tscDeadline() : 0;
             case MSR_EFER -> c.efer;
             case MSR_FS_BASE -> c.fs.base;
             case MSR_GS_BASE -> c.gs.base;
@@ -841,8 +850,26 @@ final class Sys {
         int idx = (int) c.r[1];
         long v = (c.r[0] & 0xFFFF_FFFFL) | (c.r[2] << 32);
         switch (idx) {
-            case MSR_TSC -> c.tscOffset = v - System.nanoTime();
-            case MSR_APIC_BASE -> c.apicBase = v & 0x000F_FFFF_FFFF_FD00L;
+            case MSR_TSC -> {
+                c.tscOffset = v - System.nanoTime();
+                if (c.apic != null) {
+                    c.apic.setTscOffset(c.tscOffset); // TSC-deadline compares against the same TSC
+                }
+            }
+            case MSR_APIC_BASE -> {
+                if (c.apic != null) {
+                    if (!dev.jvmm.devmodel.irqchip.apic.LocalApic.isValidApicBaseMsr(v)) {
+                        throw CpuFault.gp(0);
+                    }
+                    c.apic.setApicBaseMsr(v);
+                }
+                c.apicBase = v & 0x000F_FFFF_FFFF_FD00L;
+            }
+            case MSR_TSC_DEADLINE -> {
+                if (c.apic != null) {
+                    c.apic.setTscDeadline(v);
+                }
+            }
             case MSR_EFER -> {
                 if ((v & ~Cpuid.EFER_SUPPORTED) != 0) {
                     throw CpuFault.gp(0);

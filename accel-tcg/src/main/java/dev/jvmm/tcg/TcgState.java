@@ -17,8 +17,9 @@ final class TcgState {
         return new VcpuState(c.r.clone(), c.rip, c.getFlags(), seg(c.cs), seg(c.ds), seg(c.es), seg(c.fs), seg(c.gs),
             seg(c.ss), seg(c.tr), seg(c.ldtr), new DescriptorTable(c.gdtBase, c.gdtLimit),
             new DescriptorTable(c.idtBase, c.idtLimit), c.cr0, c.cr2, c.cr3, c.cr4, c.cr8, c.efer, c.apicBase, msrs,
-            c.xsave.clone(), c.xcr0, new byte[VcpuState.LAPIC_SIZE], events(c),
-            c.halted ? MpState.HALTED : MpState.RUNNABLE, new long[4]);
+            c.xsave.clone(), c.xcr0, c.apic != null ? c.apic.registerPage() : new byte[VcpuState.LAPIC_SIZE],
+            events(c), c.waitForSipi ? MpState.INIT_RECEIVED : c.halted ? MpState.HALTED : MpState.RUNNABLE,
+            new long[4]);
     }
 
     private static VcpuEvents events(Cpu c) {
@@ -50,6 +51,10 @@ final class TcgState {
         c.cr8 = s.cr8();
         c.efer = s.efer();
         c.apicBase = s.apicBase();
+        if (c.apic != null) {
+            c.apic.setApicBaseMsr(s.apicBase());
+            c.apic.loadRegisterPage(s.lapic());
+        }
         c.msrs.clear();
         c.msrs.putAll(s.msrs());
         Long tsc = c.msrs.remove(Sys.MSR_TSC);
@@ -62,6 +67,7 @@ final class TcgState {
         c.nmiPending = s.events().nmiPending();
         c.nmiMasked = s.events().nmiMasked();
         c.halted = s.mpState() == MpState.HALTED;
+        c.waitForSipi = s.mpState() == MpState.INIT_RECEIVED || s.mpState() == MpState.UNINITIALIZED;
         c.flushTlb(true);
     }
 

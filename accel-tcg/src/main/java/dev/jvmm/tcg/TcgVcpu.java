@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * instruction boundaries, delivers guest exceptions (escalating to a double and a triple fault as
  * the hardware does), and parks when the VM is paused or the CPU halted.
  */
-final class TcgVcpu implements Runnable {
+final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu {
     /** Instructions between checks for pause, stop and interrupts. */
     static final int BATCH = 1024;
 
@@ -20,7 +20,12 @@ final class TcgVcpu implements Runnable {
     private final VmLifecycle lifecycle;
     private final TcgRunControl control;
     private volatile CpuInterrupts interrupts = CpuInterrupts.NONE;
-    private Thread thread;
+    private volatile Runnable onThreadStart = () -> { };
+    private volatile Thread thread;
+    // INIT, SIPI and NMI arrive on other threads; this vCPU's thread applies them.
+    private volatile boolean initPending;
+    private volatile int sipiPending = -1;
+    private volatile boolean nmiPending;
 
     TcgVcpu(Cpu cpu, Object splitLock, VmLifecycle lifecycle, TcgRunControl control) {
         this.cpu = cpu;
@@ -30,8 +35,29 @@ final class TcgVcpu implements Runnable {
         this.control = control;
     }
 
-    void setInterrupts(CpuInterrupts interrupts) {
+    void setInterrupts(CpuInterrupts interrupts, Runnable onThreadStart) {
         this.interrupts = interrupts;
+        this.onThreadStart = onThreadStart;
+    }
+
+    // ---- ApicCpu: called by the APIC bus on the sender's thread ----
+
+    @Override
+    public void init() {
+        initPending = true;
+        wake();
+    }
+
+    @Override
+    public void startup(int vector) {
+        sipiPending = vector & 0xFF;
+        wake();
+    }
+
+    @Override
+    public void nmi() {
+        nmiPending = true;
+        wake();
     }
 
     void start() {
@@ -50,7 +76,8 @@ final class TcgVcpu implements Runnable {
     }
 
     /** Wakes the thread if it is halted or parked, so it looks at interrupts and flags again. */
-    void wake() {
+    @Override
+    public void wake() {
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -60,6 +87,7 @@ final class TcgVcpu implements Runnable {
     @Override
     public void run() {
         try {
+            onThreadStart.run();
             loop();
         } catch (Throwable e) {
             lifecycle.requestStop(new VmStop.HostFailure("vCPU " + cpu.index + ": " + e + "; "
@@ -77,6 +105,25 @@ final class TcgVcpu implements Runnable {
                 }
                 continue;
             }
+            if (initPending) {
+                initPending = false;
+                enterWaitForSipi();
+            }
+            if (cpu.waitForSipi) {
+                int v = sipiPending;
+                if (v < 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    continue;
+                }
+                startAt(v);
+            }
+            sipiPending = -1; // a SIPI outside wait-for-SIPI is ignored
+            if (nmiPending && !cpu.nmiMasked) {
+                nmiPending = false;
+                cpu.nmiMasked = true; // until the handler's IRET
+                cpu.halted = false;
+                deliverEvent(CpuFault.NMI, false, 0, false);
+            }
             if (cpu.halted) {
                 if (!takeInterrupt()) {
                     // Halted: sleep until an interrupt, a pause or a stop wakes us (bounded for timers).
@@ -89,16 +136,31 @@ final class TcgVcpu implements Runnable {
         }
     }
 
+    /** INIT: the processor resets (its APIC keeps its ID) and waits for a startup IPI (SDM 10.4.7.3). */
+    private void enterWaitForSipi() {
+        cpu.reset();
+        cpu.waitForSipi = true;
+        cpu.halted = false;
+        sipiPending = -1;
+    }
+
+    /** SIPI with vector V: real mode at V:0000, i.e. CS = V << 8, base V << 12, IP 0. */
+    private void startAt(int vector) {
+        sipiPending = -1;
+        cpu.waitForSipi = false;
+        cpu.cs.set(vector << 8, (long) vector << 12, 0xFFFF, 0xB | Seg.A_S | Seg.A_P);
+        cpu.rip = 0;
+    }
+
     /** Delivers a pending external interrupt if the CPU accepts one now; true if it did. */
     private boolean takeInterrupt() {
         if ((cpu.flagsRest & Cpu.IF) == 0 || cpu.interruptShadow > 0) {
             return false;
         }
-        int vector = interrupts.pendingVector();
+        int vector = interrupts.take();
         if (vector < 0) {
             return false;
         }
-        interrupts.acknowledge(vector);
         cpu.halted = false;
         deliverEvent(vector, false, 0, false);
         return true;

@@ -6,10 +6,12 @@ import dev.jvmm.devmodel.accel.VmLifecycle;
 import dev.jvmm.devmodel.accel.VmStop;
 import dev.jvmm.devmodel.bus.IoBuses;
 import dev.jvmm.devmodel.irq.IrqChip;
-import dev.jvmm.devmodel.irq.IrqLine;
+import dev.jvmm.devmodel.irqchip.SoftIrqChip;
+import dev.jvmm.devmodel.irqchip.TimerThread;
+import dev.jvmm.devmodel.irqchip.apic.LocalApic;
+import dev.jvmm.devmodel.irqchip.pit.Pit8254;
 import dev.jvmm.devmodel.memory.GuestMemory;
 import dev.jvmm.devmodel.memory.MemoryRegion;
-import dev.jvmm.devmodel.vcpu.MpState;
 import dev.jvmm.devmodel.vcpu.VcpuState;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,11 @@ final class TcgVm implements Vm {
     private final VmLifecycle lifecycle;
     private final TcgRunControl control;
     private final List<TcgVcpu> vcpus = new ArrayList<>();
-    private final IrqChip irqChip;
+    /** The TCG's TSC counts nanoseconds (see Sys.tsc): a 1 GHz TSC for TSC-deadline timers. */
+    static final long TSC_HZ = 1_000_000_000L;
+
+    private final TimerThread timers = new TimerThread("tcg-timers");
+    private final SoftIrqChip irqChip;
     private boolean started;
     private boolean closed;
     private boolean dirtyLogging;
@@ -30,20 +36,22 @@ final class TcgVm implements Vm {
         this.lifecycle = lifecycle;
         this.control = new TcgRunControl(lifecycle);
         Object splitLock = new Object();
+        // No in-kernel controllers here: the PC's PIC, IOAPIC, local APICs and PIT are devmodel's.
+        this.irqChip = new SoftIrqChip(timers, TSC_HZ);
         for (int i = 0; i < config.vcpus(); i++) {
             Cpu cpu = new Cpu(i, memory, buses.mmio(), buses.pio());
+            TcgVcpu v = new TcgVcpu(cpu, splitLock, lifecycle, control);
+            LocalApic apic = irqChip.addCpu(i, v);
+            cpu.apic = apic;
+            cpu.apicBase = apic.apicBaseMsr();
+            v.setInterrupts(() -> irqChip.acknowledgeInterrupt(apic), () -> irqChip.apicBus().bindCurrentThread(apic));
             if (i > 0) {
-                cpu.halted = true; // application processors wait for INIT/SIPI
+                cpu.waitForSipi = true; // application processors wait for INIT/SIPI
             }
-            vcpus.add(new TcgVcpu(cpu, splitLock, lifecycle, control));
+            vcpus.add(v);
         }
-        // Until the software interrupt controllers are wired in, interrupt lines go nowhere.
-        this.irqChip = gsi -> {
-            if (gsi < 0 || gsi >= 24) {
-                throw new IllegalArgumentException("no GSI " + gsi);
-            }
-            return IrqLine.NONE;
-        };
+        irqChip.registerOn(buses);
+        new Pit8254(timers, irqChip.line(0)).registerOn(buses.pio());
     }
 
     @Override
@@ -155,9 +163,6 @@ final class TcgVm implements Vm {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    MpState mpState(int index) {
-        return vcpus.get(index).cpu.halted ? MpState.HALTED : MpState.RUNNABLE;
+        timers.close();
     }
 }

@@ -28,11 +28,4 @@ final class Accelerators {
         Assumptions.abort(name + " is not in this build");
     }
 
-    /** Guest programs that need interrupt controllers and INIT/SIPI, which the TCG does not have wired in yet. */
-    static final java.util.Set<String> NEED_INTERRUPTS = java.util.Set.of("pit_timer", "smp_count", "serial_echo");
-
-    static void assumeInterruptsIfNeeded(String accel, String program) {
-        Assumptions.assumeFalse(accel.equals("tcg") && NEED_INTERRUPTS.contains(program),
-            () -> program + " needs interrupt controllers and INIT/SIPI, not yet wired into the TCG");
-    }
 }

@@ -35,7 +35,6 @@ class GuestProgramsTest {
     void guestProgramPrintsExactlyWhatItsExpectationSays(String accel, String program, String[] extra)
         throws Exception {
         Accelerators.assumeAvailable(accel);
-        Accelerators.assumeInterruptsIfNeeded(accel, program);
         Guests.Expected expected = Guests.Expected.of(program);
         String[] args = Stream.concat(Stream.of("run", "--accel", accel, "--kernel", Guests.image(program).toString()),
             Stream.of(extra)).toArray(String[]::new);
@@ -48,7 +47,6 @@ class GuestProgramsTest {
     @MethodSource("accelerators")
     void serialInputFromStdinReachesTheGuestThroughTheUartInterrupt(String accel) throws Exception {
         Accelerators.assumeAvailable(accel);
-        Accelerators.assumeInterruptsIfNeeded(accel, "serial_echo");
         Guests.Expected expected = Guests.Expected.of("serial_echo");
         JvmmProcess.Result r = JvmmProcess.runWithInput(120,
             "hello world\nJvmm 42\nquit\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
@@ -61,7 +59,6 @@ class GuestProgramsTest {
     @MethodSource("accelerators")
     void vcpusTheGuestNeverStartsDoNotKeepTheVmAlive(String accel) throws Exception {
         Accelerators.assumeAvailable(accel);
-        Accelerators.assumeInterruptsIfNeeded(accel, "smp_count");
         Guests.Expected expected = Guests.Expected.of("smp_count");
         JvmmProcess.Result r = JvmmProcess.run("run", "--accel", accel, "--smp", "4", "--kernel",
             Guests.image("smp_count").toString());
