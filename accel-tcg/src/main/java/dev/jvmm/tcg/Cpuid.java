@@ -18,7 +18,7 @@ final class Cpuid {
     static final int L1_EDX = (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 11)
         | (1 << 12) | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
     // FPU PSE TSC MSR PAE CX8 APIC SEP MTRR PGE CMOV PAT CLFSH MMX FXSR SSE SSE2
-    static final int L1_ECX = (1 << 13) | (1 << 23) | (1 << 26) | (1 << 31); // CX16 POPCNT XSAVE HYPERVISOR
+    static final int L1_ECX = (1 << 13) | (1 << 23) | (1 << 31); // CX16 POPCNT HYPERVISOR
     static final int X1_EDX = (1 << 11) | (1 << 20) | (1 << 27) | (1 << 29); // SYSCALL NX RDTSCP LM
     static final int X1_ECX = (1 << 0) | (1 << 5); // LAHF/SAHF in 64-bit, LZCNT
 
@@ -33,7 +33,7 @@ final class Cpuid {
                 return new int[] {0x000306A9, (apicId << 24) | (1 << 16) | (8 << 8), ecx, L1_EDX};
             }
             case 7 -> {
-                return new int[] {0, sub == 0 ? (1 << 3) | (1 << 8) : 0, 0, 0}; // BMI1, BMI2
+                return new int[] {0, 0, 0, 0}; // no structured extended features advertised yet
             }
             case 0xB -> {
                 return sub == 0 ? new int[] {0, 1, 0x100, apicId} : new int[] {0, 0, sub, apicId};

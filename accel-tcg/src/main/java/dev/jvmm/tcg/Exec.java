@@ -178,7 +178,11 @@ final class Exec {
         switch (in.map) {
             case Insn.MAP_1 -> oneByte();
             case Insn.MAP_0F -> twoByte();
-            default -> throw CpuFault.ud(); // 0F 38 / 0F 3A: SSSE3/SSE4 come with the SSE work
+            default -> {
+                if (!Sse.execute(this)) {
+                    throw CpuFault.ud();
+                }
+            }
         }
     }
 
@@ -555,9 +559,9 @@ final class Exec {
             }
             case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> {
                 if ((c.cr0 & 0xC) != 0) {
-                    throw CpuFault.of(CpuFault.NM);
+                    throw CpuFault.of(CpuFault.NM); // EM or TS: the OS wants to know about FPU use
                 }
-                throw CpuFault.ud(); // x87 arithmetic comes with the FPU work (issue: x87)
+                X87.execute(this);
             }
             case 0xE0, 0xE1, 0xE2, 0xE3 -> loop(op);
             case 0xE4, 0xE5 -> {
@@ -1162,7 +1166,11 @@ final class Exec {
                 }
                 done();
             }
-            default -> throw CpuFault.ud();
+            default -> {
+                if (!Sse.execute(this)) {
+                    throw CpuFault.ud();
+                }
+            }
         }
     }
 

@@ -655,29 +655,11 @@ final class Sys {
             c.rip = x.next();
             return;
         }
-        long addr = x.ea();
-        Seg s = x.seg();
-        switch (in.reg & 7) {
-            case 0 -> { // FXSAVE
-                for (int i = 0; i < 512; i += 8) {
-                    c.write(s, addr + i, 8, getLong(c.xsave, i));
-                }
-            }
-            case 1 -> { // FXRSTOR
-                for (int i = 0; i < 512; i += 8) {
-                    long v = c.read(s, addr + i, 8);
-                    if (i >= 464) {
-                        continue; // the reserved tail is not loaded
-                    }
-                    putLong(c.xsave, i, v);
-                }
-            }
-            case 2 -> putInt(c.xsave, 24, (int) c.read(s, addr, 4)); // LDMXCSR
-            case 3 -> c.write(s, addr, 4, getInt(c.xsave, 24)); // STMXCSR
-            case 7 -> { } // CLFLUSH: memory is coherent
-            default -> throw CpuFault.ud();
+        if ((in.reg & 7) == 7) {
+            c.rip = x.next(); // CLFLUSH: memory is coherent
+            return;
         }
-        c.rip = x.next();
+        XState.group15(x, in.reg & 7);
     }
 
     static long getLong(byte[] b, int off) {

@@ -17,7 +17,7 @@ final class TcgState {
         return new VcpuState(c.r.clone(), c.rip, c.getFlags(), seg(c.cs), seg(c.ds), seg(c.es), seg(c.fs), seg(c.gs),
             seg(c.ss), seg(c.tr), seg(c.ldtr), new DescriptorTable(c.gdtBase, c.gdtLimit),
             new DescriptorTable(c.idtBase, c.idtLimit), c.cr0, c.cr2, c.cr3, c.cr4, c.cr8, c.efer, c.apicBase, msrs,
-            c.xsave.clone(), c.xcr0, c.apic != null ? c.apic.registerPage() : new byte[VcpuState.LAPIC_SIZE],
+            XState.save(c), c.xcr0, c.apic != null ? c.apic.registerPage() : new byte[VcpuState.LAPIC_SIZE],
             events(c), c.waitForSipi ? MpState.INIT_RECEIVED : c.halted ? MpState.HALTED : MpState.RUNNABLE,
             new long[4]);
     }
@@ -61,7 +61,7 @@ final class TcgState {
         if (tsc != null) {
             c.tscOffset = tsc - System.nanoTime();
         }
-        System.arraycopy(s.xsave(), 0, c.xsave, 0, c.xsave.length);
+        XState.load(c, s.xsave());
         c.xcr0 = s.xcr0();
         c.interruptShadow = s.events().interruptShadow() != 0 ? 1 : 0;
         c.nmiPending = s.events().nmiPending();
