@@ -32,6 +32,9 @@ final class Cpu {
     long tscOffset;
     /** The FXSAVE image (x87, MXCSR, XMM) and the rest of the XSAVE area, kept as bytes. */
     final byte[] xsave = new byte[4096];
+    /** XMM0-15: xmm[2*i] is the low 64 bits of XMMi, xmm[2*i+1] the high 64 bits. */
+    final long[] xmm = new long[32];
+    int mxcsr = 0x1F80;
 
     // ---- run state ----
     boolean halted;
@@ -90,6 +93,8 @@ final class Cpu {
         java.util.Arrays.fill(xsave, (byte) 0);
         putShort(xsave, 0, 0x37F); // FCW
         putInt(xsave, 24, 0x1F80); // MXCSR
+        java.util.Arrays.fill(xmm, 0);
+        mxcsr = 0x1F80;
         halted = false;
         interruptShadow = 0;
         flushTlb(true);
@@ -661,6 +666,17 @@ final class Cpu {
     private long tlbPhysOf(long linear) {
         long vpn = linear >>> 12;
         return tlbPhys[ACC_WRITE][(int) (vpn & (TLB_SIZE - 1))] + (linear & 0xFFF);
+    }
+
+    /** Physical address of the code byte at {@code linear}, through the fetch TLB; faults like a fetch. */
+    long codePhys(long linear) {
+        long vpn = linear >>> 12;
+        int i = (int) (vpn & (TLB_SIZE - 1));
+        if (tlbTag[ACC_EXEC][i] == vpn + 1 && (cpl() != 3 || tlbUser[ACC_EXEC][i])) {
+            return tlbPhys[ACC_EXEC][i] + (linear & 0xFFF);
+        }
+        hostFor(linear, 1, ACC_EXEC); // fills the TLB (or faults)
+        return translate(linear, ACC_EXEC);
     }
 
     /** Physical address of a linear address for the given access, without touching the TLB. */

@@ -106,9 +106,13 @@ final class Decoder {
      * for LOCK where it is not allowed is the interpreter's) propagate as {@link CpuFault}.
      */
     static void decode(Cpu cpu, Insn in) {
+        decodeAt(cpu, cpu.rip, in);
+    }
+
+    /** Decodes the instruction at CS:{@code pc}. */
+    static void decodeAt(Cpu cpu, long pc, Insn in) {
         boolean mode64 = cpu.code64();
         boolean db = cpu.cs.db();
-        long pc = cpu.rip;
         in.start = pc;
         in.prefixes = 0;
         in.seg = -1;

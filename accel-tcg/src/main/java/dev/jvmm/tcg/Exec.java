@@ -10,7 +10,9 @@ import static dev.jvmm.tcg.Cpu.mask;
 final class Exec {
     final Cpu c;
     final Sys sys;
-    final Insn in = new Insn();
+    /** The instruction being executed: the decoder's scratch instance, or one from a cached block. */
+    Insn in;
+    private final Insn scratch = new Insn();
     private final long[] hi = new long[1];
     /** String instructions run at most this many iterations per step, so interrupts are not held off. */
     static final int REP_CHUNK = 4096;
@@ -18,15 +20,27 @@ final class Exec {
     Exec(Cpu c, Sys sys) {
         this.c = c;
         this.sys = sys;
+        this.in = scratch;
     }
 
     /** Executes one instruction. Guest faults escape as {@link CpuFault} with RIP unchanged. */
     void step() {
+        in = scratch;
+        Decoder.decode(c, in);
+        run();
+    }
+
+    /** Executes an instruction decoded earlier (from the block cache) at the current RIP. */
+    void executeDecoded(Insn insn) {
+        in = insn;
+        run();
+    }
+
+    private void run() {
+        if (in.has(Insn.P_LOCK)) {
+            checkLockable();
+        }
         while (true) {
-            Decoder.decode(c, in);
-            if (in.has(Insn.P_LOCK)) {
-                checkLockable();
-            }
             locked = false;
             try {
                 execute();
@@ -82,6 +96,7 @@ final class Exec {
         return ripMask(in.start + in.length);
     }
 
+    /** RIP arithmetic in the current mode: 64-bit, or wrapping at 4 GiB or 64 KiB. */
     long ripMask(long v) {
         if (c.code64()) {
             return v;

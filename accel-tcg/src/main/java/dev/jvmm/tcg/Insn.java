@@ -45,6 +45,33 @@ final class Insn {
     /** The last legacy prefix among 66/F2/F3 as SSE uses it to select the instruction. */
     int ssePrefix;
 
+    /** A copy for the decoded-block cache (the decoder reuses its own instance). */
+    Insn copy() {
+        Insn c = new Insn();
+        c.prefixes = prefixes;
+        c.seg = seg;
+        c.rex = rex;
+        c.map = map;
+        c.op = op;
+        c.hasModrm = hasModrm;
+        c.mod = mod;
+        c.reg = reg;
+        c.rm = rm;
+        c.base = base;
+        c.index = index;
+        c.scale = scale;
+        c.ripRelative = ripRelative;
+        c.disp = disp;
+        c.imm = imm;
+        c.imm2 = imm2;
+        c.opSize = opSize;
+        c.addrSize = addrSize;
+        c.length = length;
+        c.start = start;
+        c.ssePrefix = ssePrefix;
+        return c;
+    }
+
     @Override
     public String toString() {
         return String.format("insn map %d op %02x modrm %d/%d/%d len %d at %x", map, op, mod, reg, rm, length, start);

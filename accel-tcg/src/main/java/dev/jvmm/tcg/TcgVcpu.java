@@ -27,8 +27,15 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
     private volatile int sipiPending = -1;
     private volatile boolean nmiPending;
 
-    TcgVcpu(Cpu cpu, Object splitLock, VmLifecycle lifecycle, TcgRunControl control) {
+    private final CodeCache codeCache;
+    /** Direct-mapped cache of decoded blocks, by physical address and mode (like QEMU's jump cache). */
+    private final Block[] blocks = new Block[4096];
+    private final Insn decodeScratch = new Insn();
+    private final Insn[] buildScratch = new Insn[Block.MAX_INSNS];
+
+    TcgVcpu(Cpu cpu, Object splitLock, VmLifecycle lifecycle, TcgRunControl control, CodeCache codeCache) {
         this.cpu = cpu;
+        this.codeCache = codeCache;
         this.sys = new Sys(cpu, splitLock);
         this.exec = new Exec(cpu, sys);
         this.lifecycle = lifecycle;
@@ -167,22 +174,106 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
     }
 
     private void runBatch() {
-        for (int i = 0; i < BATCH && !cpu.halted; i++) {
-            try {
-                exec.step();
-            } catch (CpuFault f) {
-                deliverEvent(f.vector, f.hasErrorCode, f.errorCode, true);
+        int done = 0;
+        while (done < BATCH && !cpu.halted && !cpu.waitForSipi) {
+            Block b = block();
+            if (b == null) {
+                done++;
+                if (!stepOne(null)) {
+                    return;
+                }
+                continue;
             }
-            if (cpu.interruptShadow > 0) {
-                cpu.interruptShadow--;
-                if (cpu.interruptShadow == 0) {
-                    return; // the instruction after STI/MOV SS is done: interrupts may come in now
+            for (Insn insn : b.insns) {
+                done++;
+                if (!stepOne(insn)) {
+                    return;
+                }
+                if (cpu.halted || cpu.rip != exec.ripMask(insn.start + insn.length)) {
+                    break; // a branch, a fault or a REP that yields: continue from wherever RIP is
+                }
+                if (codeCache.generation(b.page) != b.generation) {
+                    break; // the instruction wrote to its own page: decode the rest afresh
                 }
             }
-            if (lifecycle.isStopping()) {
-                return;
+        }
+    }
+
+    /** Runs one instruction (decoding it unless given); false when the batch must end now. */
+    private boolean stepOne(Insn decoded) {
+        try {
+            if (decoded == null) {
+                exec.step();
+            } else {
+                exec.executeDecoded(decoded);
+            }
+        } catch (CpuFault f) {
+            deliverEvent(f.vector, f.hasErrorCode, f.errorCode, true);
+            return !lifecycle.isStopping();
+        }
+        if (cpu.interruptShadow > 0) {
+            cpu.interruptShadow--;
+            if (cpu.interruptShadow == 0) {
+                return false; // the instruction after STI/MOV SS is done: interrupts may come in now
             }
         }
+        return !lifecycle.isStopping();
+    }
+
+    /** The decoded block at CS:RIP, decoding it if needed; null where code cannot be cached. */
+    private Block block() {
+        long linear = cpu.cs.base + cpu.rip;
+        boolean mode64 = cpu.code64();
+        if (!mode64) {
+            linear &= 0xFFFF_FFFFL;
+        }
+        long phys;
+        try {
+            phys = cpu.codePhys(linear);
+        } catch (CpuFault f) {
+            return null; // the plain step raises the same fault precisely
+        }
+        int page = codeCache.page(phys);
+        if (page < 0) {
+            return null; // code in MMIO is not cached
+        }
+        long key = phys | ((mode64 ? 1L : 0) << 60) | ((cpu.cs.db() ? 1L : 0) << 61) | ((cpu.cs.base & 0xF) << 56);
+        int slot = (int) ((phys ^ (phys >>> 12)) & (blocks.length - 1));
+        Block b = blocks[slot];
+        if (b != null && b.key == key && b.generation == codeCache.generation(page)
+            && b.insns[0].start == cpu.rip) {
+            return b;
+        }
+        codeCache.markCode(page);
+        int generation = codeCache.generation(page);
+        long pc = cpu.rip;
+        long pageEnd = (linear | 0xFFF) + 1;
+        int n = 0;
+        while (n < Block.MAX_INSNS) {
+            try {
+                Decoder.decodeAt(cpu, pc, decodeScratch);
+            } catch (CpuFault f) {
+                break;
+            }
+            long lin = linear + (pc - cpu.rip);
+            if (lin + decodeScratch.length > pageEnd) {
+                break; // an instruction that crosses into the next page is never cached
+            }
+            buildScratch[n++] = decodeScratch.copy();
+            if (Block.endsBlock(decodeScratch)) {
+                break;
+            }
+            pc = exec.ripMask(pc + decodeScratch.length);
+            if (linear + (pc - cpu.rip) >= pageEnd) {
+                break;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        b = new Block(key, page, generation, java.util.Arrays.copyOf(buildScratch, n));
+        blocks[slot] = b;
+        return b;
     }
 
     /**

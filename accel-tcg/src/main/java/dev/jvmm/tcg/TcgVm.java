@@ -36,11 +36,12 @@ final class TcgVm implements Vm {
         this.lifecycle = lifecycle;
         this.control = new TcgRunControl(lifecycle);
         Object splitLock = new Object();
+        CodeCache codeCache = new CodeCache(memory);
         // No in-kernel controllers here: the PC's PIC, IOAPIC, local APICs and PIT are devmodel's.
         this.irqChip = new SoftIrqChip(timers, TSC_HZ);
         for (int i = 0; i < config.vcpus(); i++) {
             Cpu cpu = new Cpu(i, memory, buses.mmio(), buses.pio());
-            TcgVcpu v = new TcgVcpu(cpu, splitLock, lifecycle, control);
+            TcgVcpu v = new TcgVcpu(cpu, splitLock, lifecycle, control, codeCache);
             LocalApic apic = irqChip.addCpu(i, v);
             cpu.apic = apic;
             cpu.apicBase = apic.apicBaseMsr();

@@ -20,6 +20,26 @@ public final class GuestMemory implements AutoCloseable {
     private static final long BYTE_BASE = U.arrayBaseOffset(byte[].class);
 
     private final MemoryRegion[] regions;
+    /** Told of every write that goes through this object (VMM and DMA writes, and the TCG's). */
+    private volatile WriteListener[] writeListeners = new WriteListener[0];
+
+    /** Observes writes to guest RAM, e.g. so a software CPU can drop code it translated from it. */
+    @FunctionalInterface
+    public interface WriteListener {
+        void written(long gpa, long len);
+    }
+
+    public synchronized void addWriteListener(WriteListener l) {
+        WriteListener[] a = java.util.Arrays.copyOf(writeListeners, writeListeners.length + 1);
+        a[a.length - 1] = l;
+        writeListeners = a;
+    }
+
+    private void notifyWrite(long gpa, long len) {
+        for (WriteListener l : writeListeners) {
+            l.written(gpa, len);
+        }
+    }
     private final long totalSize;
 
     private GuestMemory(List<MemoryRegion> regions) {
@@ -109,6 +129,7 @@ public final class GuestMemory implements AutoCloseable {
         MemoryRegion r = regionFor(gpa, len);
         if (r != null) {
             r.markDirty(gpa, len);
+            notifyWrite(gpa, len);
         }
     }
 
@@ -118,6 +139,7 @@ public final class GuestMemory implements AutoCloseable {
             throw new GuestMemoryException(gpa, len);
         }
         r.markDirty(gpa, len);
+        notifyWrite(gpa, len);
         return r.hostAddress() + (gpa - r.gpa());
     }
 
