@@ -21,8 +21,10 @@ final class Block {
 
     /**
      * Whether a block must end after this instruction: it changes how the following bytes decode
-     * (mode, segments, paging) or when interrupts are taken. Branches need no entry here: the
-     * executor leaves a block whenever RIP is not the next instruction's address.
+     * (mode, segments, paging) or when interrupts are taken. Near branches need no entry here: the
+     * executor leaves a block whenever RIP is not the next instruction's address. Far transfers do,
+     * because one may land exactly on the next address in another mode (found by the compatibility
+     * mode differential test: a RETF to the following bytes ran them as 32-bit code).
      */
     static boolean endsBlock(Insn in) {
         int op = in.op;
@@ -30,7 +32,7 @@ final class Block {
             return op == 0x07 || op == 0x17 || op == 0x1F || op == 0x8E || op == 0x9D || op == 0xC4 || op == 0xC5
                 || (op >= 0xCC && op <= 0xCF) || op == 0xF1 || op == 0xF4 || op == 0xFA || op == 0xFB
                 || (op >= 0xE4 && op <= 0xEF) || op == 0x6C || op == 0x6D || op == 0x6E || op == 0x6F
-                || op == 0x9A || op == 0xEA || (op == 0xFF && ((in.reg & 7) == 3 || (in.reg & 7) == 5))
+                || op == 0x9A || op == 0xEA || op == 0xCA || op == 0xCB || (op == 0xFF && ((in.reg & 7) == 3 || (in.reg & 7) == 5))
                 || (op >= 0xD8 && op <= 0xDF);
         }
         if (in.map == Insn.MAP_0F) {

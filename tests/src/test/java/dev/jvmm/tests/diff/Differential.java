@@ -24,11 +24,17 @@ public final class Differential {
 
     /** Compares the cases; returns one description per mismatching case (empty when all agree). */
     public static List<String> compare(Accelerator reference, Accelerator tested, List<Case> cases) throws Exception {
+        return compare(reference, tested, cases, false);
+    }
+
+    /** As {@link #compare(Accelerator, Accelerator, List)}, in compatibility mode when {@code compat}. */
+    public static List<String> compare(Accelerator reference, Accelerator tested, List<Case> cases, boolean compat)
+        throws Exception {
         List<String> mismatches = new ArrayList<>();
         for (int from = 0; from < cases.size(); from += BATCH) {
             List<Case> batch = cases.subList(from, Math.min(cases.size(), from + BATCH));
-            List<Harness.Outcome> ref = Harness.run(reference, batch);
-            List<Harness.Outcome> got = Harness.run(tested, batch);
+            List<Harness.Outcome> ref = Harness.run(reference, batch, compat);
+            List<Harness.Outcome> got = Harness.run(tested, batch, compat);
             for (int i = 0; i < batch.size(); i++) {
                 String d = difference(batch.get(i), ref.get(i), got.get(i), reference.name(), tested.name());
                 if (d != null) {
@@ -78,11 +84,14 @@ public final class Differential {
         }
         Accelerator tcg = accelerator("tcg");
         Generator g = new Generator(seed);
+        Generator g32 = new Generator(seed + 1, true);
         int done = 0, bad = 0;
         long t0 = System.nanoTime();
         while (done < count) {
             int n = Math.min(10 * BATCH, count - done);
-            List<String> m = compare(kvm, tcg, g.cases(n));
+            // One batch in four runs in 32-bit compatibility mode.
+            boolean compat = (done / (10 * BATCH)) % 4 == 3;
+            List<String> m = compare(kvm, tcg, (compat ? g32 : g).cases(n), compat);
             m.forEach(System.out::println);
             bad += m.size();
             done += n;

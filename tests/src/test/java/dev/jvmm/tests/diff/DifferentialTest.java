@@ -31,6 +31,15 @@ class DifferentialTest {
     }
 
     @Test
+    void tcgAgreesWithKvmInCompatibilityMode() throws Exception {
+        Accelerator kvm = kvm();
+        List<Case> cases = new Generator(SEED + 1, true).cases(COUNT / 2);
+        List<String> mismatches = Differential.compare(kvm, Differential.accelerator("tcg"), cases, true);
+        assertTrue(mismatches.isEmpty(), () -> mismatches.size() + " of " + cases.size() + " 32-bit cases differ:\n"
+            + String.join("\n", mismatches.subList(0, Math.min(20, mismatches.size()))));
+    }
+
+    @Test
     void theHarnessSeesADifferenceWhenThereIsOne() throws Exception {
         // Guard against a harness that compares nothing: add rax, rcx from two different RCX values
         // must be reported as a difference in RAX.

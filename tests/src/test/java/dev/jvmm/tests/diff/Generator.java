@@ -21,9 +21,21 @@ public final class Generator {
         0x8000_0000_0000_0001L, 0x5555_5555_5555_5555L, 0xAAAA_AAAA_AAAA_AAAAL, 63, 64, 31, 32, 15, 16, 7, 8};
 
     private final SplittableRandom rnd;
+    /** Cases for 32-bit compatibility mode: no REX, no 64-bit operands, EAX..EDI only. */
+    final boolean compat;
 
     public Generator(long seed) {
+        this(seed, false);
+    }
+
+    public Generator(long seed, boolean compat) {
         this.rnd = new SplittableRandom(seed);
+        this.compat = compat;
+    }
+
+    /** 4 or, outside compatibility mode, 8. */
+    private int wide() {
+        return compat || rnd.nextBoolean() ? 4 : 8;
     }
 
     /** One emitted instruction with its flag behaviour. */
@@ -76,7 +88,7 @@ public final class Generator {
     // ------------------------------------------------------------------ encoding helpers
 
     private int size() {
-        return new int[] {1, 2, 4, 8}[rnd.nextInt(4)];
+        return new int[] {1, 2, 4, 8}[rnd.nextInt(compat ? 3 : 4)];
     }
 
     /**
@@ -86,7 +98,7 @@ public final class Generator {
      */
     private int reg(int size, boolean[] unused) {
         while (true) {
-            int r = rnd.nextInt(16);
+            int r = rnd.nextInt(compat ? 8 : 16);
             if (r == RSP || r == RBX || (size == 1 && r == 7)) {
                 continue;
             }
@@ -284,11 +296,11 @@ public final class Generator {
     private Insn divide(long[] g) {
         // Only divisions that cannot fault: the divisor is an immediate-loaded register known non-zero
         // and the dividend's high half is below the divisor (so the quotient fits).
-        int size = rnd.nextInt(3) == 0 ? 8 : 4;
+        int size = compat || rnd.nextInt(3) != 0 ? 4 : 8;
         boolean signed = false;
-        int divisorReg = 9; // RBX holds the data pointer
-        long divisor = (g[9] & (size == 8 ? -1L : 0xFFFF_FFFFL)) | 1;
-        g[9] = divisor;
+        int divisorReg = compat ? 6 : 9; // RBX holds the data pointer; ESI in compatibility mode
+        long divisor = (g[divisorReg] & (size == 8 ? -1L : 0xFFFF_FFFFL)) | 1;
+        g[divisorReg] = divisor;
         long rdxMask = size == 8 ? -1L : 0xFFFF_FFFFL;
         g[2] = Long.remainderUnsigned(g[2] & rdxMask, divisor); // RDX < divisor
         byte[] bytes = encode(size, new int[] {0xF7}, signed ? 7 : 6, divisorReg, size, 0, 0);
@@ -296,7 +308,7 @@ public final class Generator {
     }
 
     private Insn bitTest() {
-        int size = rnd.nextInt(3) == 0 ? 2 : rnd.nextBoolean() ? 4 : 8;
+        int size = rnd.nextInt(3) == 0 ? 2 : wide();
         int kind = rnd.nextInt(4); // bt, bts, btr, btc
         boolean imm = rnd.nextBoolean();
         int rm = reg(size, new boolean[] {false});
@@ -312,7 +324,7 @@ public final class Generator {
     }
 
     private Insn bitScan() {
-        int size = rnd.nextInt(3) == 0 ? 2 : rnd.nextBoolean() ? 4 : 8;
+        int size = rnd.nextInt(3) == 0 ? 2 : wide();
         // bsf and bsr. POPCNT is left out: this machine's nested KVM, the oracle, fails it with
         // "KVM could not emulate an instruction" (checked: 7 of 7 POPCNT cases, no other class).
         int kind = rnd.nextInt(2);
@@ -346,10 +358,13 @@ public final class Generator {
 
     private Insn movExtend() {
         int kind = rnd.nextInt(6);
-        int size = rnd.nextBoolean() ? 4 : 8;
+        int size = wide();
         int reg = reg(size, new boolean[] {false});
         boolean mem = rnd.nextInt(3) == 0;
         int rm = mem ? -1 : reg(1, new boolean[] {false});
+        if (compat && kind == 4) {
+            kind = 0; // 63 is ARPL outside 64-bit mode
+        }
         byte[] bytes;
         String text;
         switch (kind) {
@@ -386,7 +401,7 @@ public final class Generator {
     private Insn cmovSet() {
         int cc = rnd.nextInt(16);
         if (rnd.nextBoolean()) {
-            int size = rnd.nextInt(3) == 0 ? 2 : rnd.nextBoolean() ? 4 : 8;
+            int size = rnd.nextInt(3) == 0 ? 2 : wide();
             int reg = reg(size, new boolean[] {false});
             boolean mem = rnd.nextInt(3) == 0;
             byte[] bytes = encode(size, new int[] {0x0F, 0x40 | cc}, reg, mem ? -1 : reg(size, new boolean[] {false}),
@@ -417,7 +432,7 @@ public final class Generator {
     }
 
     private Insn doubleShift() {
-        int size = rnd.nextInt(3) == 0 ? 2 : rnd.nextBoolean() ? 4 : 8;
+        int size = rnd.nextInt(3) == 0 ? 2 : wide();
         boolean left = rnd.nextBoolean();
         int reg = reg(size, new boolean[] {false});
         boolean mem = rnd.nextInt(3) == 0;
@@ -435,15 +450,16 @@ public final class Generator {
         int k = rnd.nextInt(9);
         return switch (k) {
             case 0 -> new Insn(new byte[] {(byte) 0x98}, "cwde", 0, 0, 0);
-            case 1 -> new Insn(new byte[] {0x48, (byte) 0x98}, "cdqe", 0, 0, 0);
-            case 2 -> new Insn(new byte[] {0x48, (byte) 0x99}, "cqo", 0, 0, 0);
+            case 1 -> compat ? new Insn(new byte[] {0x66, (byte) 0x98}, "cbw", 0, 0, 0)
+                : new Insn(new byte[] {0x48, (byte) 0x98}, "cdqe", 0, 0, 0);
+            case 2 -> compat ? incDecShort() : new Insn(new byte[] {0x48, (byte) 0x99}, "cqo", 0, 0, 0);
             case 3 -> new Insn(new byte[] {(byte) 0x99}, "cdq", 0, 0, 0);
             case 4 -> new Insn(new byte[] {(byte) 0xF5}, "cmc", CF, 0, CF);
             case 5 -> new Insn(new byte[] {(byte) 0x9E}, "sahf", CF | PF | AF | ZF | SF, 0, 0);
             case 6 -> new Insn(new byte[] {(byte) 0x9F}, "lahf", 0, 0, CF | PF | AF | ZF | SF);
             case 7 -> {
                 int r = reg(8, new boolean[] {false});
-                int size = rnd.nextBoolean() ? 4 : 8;
+                int size = wide();
                 byte[] b = size == 8 ? new byte[] {(byte) (0x48 | (r >> 3)), 0x0F, (byte) (0xC8 | (r & 7))}
                     : r >= 8 ? new byte[] {0x41, 0x0F, (byte) (0xC8 | (r & 7))} : new byte[] {0x0F, (byte) (0xC8 | r)};
                 yield new Insn(b, "bswap" + (size * 8), 0, 0, 0);
@@ -457,6 +473,16 @@ public final class Generator {
                 yield new Insn(b, "xchg" + (size * 8) + (mem ? " mem" : ""), 0, 0, 0);
             }
         };
+    }
+
+    /** INC/DEC r16/r32 in their one-byte forms 40+r/48+r, which are REX prefixes in 64-bit mode. */
+    private Insn incDecShort() {
+        int r = reg(4, new boolean[] {false});
+        boolean dec = rnd.nextBoolean();
+        boolean word = rnd.nextBoolean();
+        byte op = (byte) ((dec ? 0x48 : 0x40) | r);
+        byte[] b = word ? new byte[] {0x66, op} : new byte[] {op};
+        return new Insn(b, (dec ? "dec" : "inc") + (word ? "16" : "32") + " short", ALL & ~CF, 0, 0);
     }
 
     /** Convenience for the long run: {@code count} cases. */

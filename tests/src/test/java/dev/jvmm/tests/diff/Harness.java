@@ -40,7 +40,12 @@ public final class Harness {
 
     /** Runs {@code cases} on {@code accel}; returns one outcome per case. */
     public static List<Outcome> run(Accelerator accel, List<Case> cases) throws Exception {
-        byte[] program = program(cases);
+        return run(accel, cases, false);
+    }
+
+    /** Runs the cases in 64-bit mode, or with {@code compat} in 32-bit compatibility mode. */
+    public static List<Outcome> run(Accelerator accel, List<Case> cases, boolean compat) throws Exception {
+        byte[] program = compat ? compatProgram(cases) : program(cases);
         try (GuestMemory memory = GuestMemory.pcLayout(MEMORY)) {
             BootPlan plan = KernelLoader.load(memory, "differential test", Elf64.image(CODE, program), "", null);
             for (int i = 0; i < cases.size(); i++) {
@@ -103,6 +108,80 @@ public final class Harness {
         // mov eax, 0x5A; out 0xF4, eax
         b.writeBytes(new byte[] {(byte) 0xB8, 0x5A, 0, 0, 0, (byte) 0xE7, (byte) 0xF4});
         return b.toByteArray();
+    }
+
+    static final int SELECTOR_CODE32 = 0x08, SELECTOR_CODE64 = 0x10;
+
+    /**
+     * Each case drops to a 32-bit code segment (compatibility mode) with a far return, runs there
+     * on EAX..EDI, stores the eight registers, EFLAGS and the marker with 32-bit absolute moves,
+     * and far-returns to 64-bit code for the next case.
+     */
+    static byte[] compatProgram(List<Case> cases) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            long slot = RESULTS + (long) i * RESULT_STRIDE;
+            movImm64(b, RSP, STACK_TOP);
+            // push 0x08; movabs rax, target; push rax; retfq
+            int at = b.size();
+            b.write(0x6A);
+            b.write(SELECTOR_CODE32);
+            int movAt = b.size();
+            movImm64(b, 0, 0); // patched below with the 32-bit entry's address
+            b.write(0x50);
+            b.write(0x48);
+            b.write(0xCB);
+            long entry = CODE + b.size();
+            byte[] sofar = b.toByteArray();
+            java.nio.ByteBuffer.wrap(sofar, movAt + 2, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(entry);
+            b.reset();
+            b.writeBytes(sofar);
+            // 32-bit code from here
+            b.write(0xBC);
+            putInt(b, (int) (STACK_TOP - 64)); // mov esp, imm32
+            b.write(0xB8);
+            putInt(b, (int) c.flags()); // mov eax, flags; push eax; popfd
+            b.write(0x50);
+            b.write(0x9D);
+            long[] g = c.gprs();
+            g[RBX] = DATA + (long) i * DATA_STRIDE;
+            for (int r = 0; r < 8; r++) {
+                if (r != RSP) {
+                    b.write(0xB8 | r);
+                    putInt(b, (int) g[r]);
+                }
+            }
+            b.writeBytes(c.code());
+            for (int r = 0; r < 8; r++) {
+                b.write(0x89);
+                b.write((r << 3) | 5); // mov [disp32], r32
+                putInt(b, (int) (slot + 8L * r));
+            }
+            b.write(0x9C); // pushfd
+            b.write(0x58); // pop eax
+            b.write(0x89);
+            b.write(0x05);
+            putInt(b, (int) (slot + 16 * 8));
+            b.write(0xB8);
+            putInt(b, (int) (0xC0FFEE00L + i));
+            b.write(0x89);
+            b.write(0x05);
+            putInt(b, (int) (slot + 17 * 8));
+            // push 0x10; push imm32 (the 64-bit continuation); retf
+            b.write(0x6A);
+            b.write(SELECTOR_CODE64);
+            b.write(0x68);
+            long back = CODE + b.size() + 4 + 1;
+            putInt(b, (int) back);
+            b.write(0xCB);
+        }
+        b.writeBytes(new byte[] {(byte) 0xB8, 0x5A, 0, 0, 0, (byte) 0xE7, (byte) 0xF4});
+        return b.toByteArray();
+    }
+
+    static void putInt(ByteArrayOutputStream b, int v) {
+        b.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
     }
 
     /** movabs r64, imm64 */
