@@ -2,6 +2,7 @@ package dev.jvmm.kvm;
 
 import static dev.jvmm.ffi.kvm.KvmConstants.*;
 
+import dev.jvmm.devmodel.accel.VcpuPauseGate;
 import dev.jvmm.devmodel.accel.VmLifecycle;
 import dev.jvmm.devmodel.accel.VmStop;
 import dev.jvmm.devmodel.bus.MmioBus;
@@ -26,7 +27,7 @@ final class KvmVcpuThread implements Runnable {
     private final PortIoBus pio;
     private final MmioBus mmio;
     private final VmLifecycle lifecycle;
-    private final RunControl control;
+    private final VcpuPauseGate control;
     private final Supplier<String> cpuSummary;
     private final long run;
     private final KvmExit.Pio pioExit;
@@ -37,7 +38,7 @@ final class KvmVcpuThread implements Runnable {
     /** The last exit was port or MMIO I/O that KVM completes only on the next KVM_RUN. */
     private boolean ioPending;
 
-    KvmVcpuThread(VcpuFd vcpu, PortIoBus pio, MmioBus mmio, VmLifecycle lifecycle, RunControl control,
+    KvmVcpuThread(VcpuFd vcpu, PortIoBus pio, MmioBus mmio, VmLifecycle lifecycle, VcpuPauseGate control,
                   Supplier<String> cpuSummary) {
         this.vcpu = vcpu;
         this.pio = pio;
@@ -55,8 +56,8 @@ final class KvmVcpuThread implements Runnable {
         thread.start();
     }
 
-    void join() throws InterruptedException {
-        thread.join();
+    void join() {
+        VcpuPauseGate.joinUninterruptibly(thread);
     }
 
     boolean isAlive() {

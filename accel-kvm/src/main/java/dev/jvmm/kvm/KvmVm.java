@@ -2,6 +2,7 @@ package dev.jvmm.kvm;
 
 import dev.jvmm.devmodel.accel.Vm;
 import dev.jvmm.devmodel.accel.VmConfig;
+import dev.jvmm.devmodel.accel.VcpuPauseGate;
 import dev.jvmm.devmodel.accel.VmLifecycle;
 import dev.jvmm.devmodel.bus.IoBuses;
 import dev.jvmm.devmodel.irq.IrqChip;
@@ -58,7 +59,7 @@ final class KvmVm implements Vm {
     private final GuestMemory memory;
     private final IoBuses buses;
     private final VmLifecycle lifecycle;
-    private final RunControl control;
+    private final VcpuPauseGate control;
     private boolean started;
     private boolean closed;
 
@@ -72,7 +73,7 @@ final class KvmVm implements Vm {
         this.xsave = xsave;
         this.xcrs = xcrs;
         this.irqChip = new KvmIrqLines(vm);
-        this.control = new RunControl(lifecycle, vcpuCount);
+        this.control = new VcpuPauseGate(lifecycle);
     }
 
     static KvmVm create(String device, VmConfig config, GuestMemory memory, IoBuses buses, VmLifecycle lifecycle) {
@@ -216,18 +217,7 @@ final class KvmVm implements Vm {
         }
         control.requestPause();
         threads.forEach(KvmVcpuThread::kick);
-        boolean interrupted = false;
-        while (true) {
-            try {
-                control.awaitParked(threads.size());
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // returning before the vCPUs are parked would break the caller's premise
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        control.awaitParked(threads.size());
     }
 
     @Override
@@ -279,21 +269,8 @@ final class KvmVm implements Vm {
             lifecycle.requestStop(new dev.jvmm.devmodel.accel.VmStop.Quit("VM closed"));
             kickAll();
             // Native resources go only after every vCPU thread is gone: a thread still in the exit
-            // loop would write into an unmapped kvm_run. An interrupt must not cut the wait short.
-            boolean interrupted = false;
-            for (KvmVcpuThread t : threads) {
-                while (true) {
-                    try {
-                        t.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            // loop would write into an unmapped kvm_run.
+            threads.forEach(KvmVcpuThread::join);
         }
         vcpus.forEach(VcpuFd::close);
         irqChip.close();

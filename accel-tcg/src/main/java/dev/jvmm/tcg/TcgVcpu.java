@@ -1,5 +1,6 @@
 package dev.jvmm.tcg;
 
+import dev.jvmm.devmodel.accel.VcpuPauseGate;
 import dev.jvmm.devmodel.accel.VmLifecycle;
 import dev.jvmm.devmodel.accel.VmStop;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
     final Sys sys;
     final Exec exec;
     private final VmLifecycle lifecycle;
-    private final TcgRunControl control;
+    private final VcpuPauseGate control;
     private volatile CpuInterrupts interrupts = CpuInterrupts.NONE;
     private volatile Runnable onThreadStart = () -> { };
     private volatile Thread thread;
@@ -33,7 +34,7 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
     private final Insn decodeScratch = new Insn();
     private final Insn[] buildScratch = new Insn[Block.MAX_INSNS];
 
-    TcgVcpu(Cpu cpu, Object splitLock, VmLifecycle lifecycle, TcgRunControl control, CodeCache codeCache) {
+    TcgVcpu(Cpu cpu, Object splitLock, VmLifecycle lifecycle, VcpuPauseGate control, CodeCache codeCache) {
         this.cpu = cpu;
         this.codeCache = codeCache;
         this.sys = new Sys(cpu, splitLock);
@@ -72,9 +73,9 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
         thread.start();
     }
 
-    void join() throws InterruptedException {
+    void join() {
         if (thread != null) {
-            thread.join();
+            VcpuPauseGate.joinUninterruptibly(thread);
         }
     }
 

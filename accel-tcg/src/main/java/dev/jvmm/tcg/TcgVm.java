@@ -2,6 +2,7 @@ package dev.jvmm.tcg;
 
 import dev.jvmm.devmodel.accel.Vm;
 import dev.jvmm.devmodel.accel.VmConfig;
+import dev.jvmm.devmodel.accel.VcpuPauseGate;
 import dev.jvmm.devmodel.accel.VmLifecycle;
 import dev.jvmm.devmodel.accel.VmStop;
 import dev.jvmm.devmodel.bus.IoBuses;
@@ -20,7 +21,7 @@ import java.util.List;
 final class TcgVm implements Vm {
     private final GuestMemory memory;
     private final VmLifecycle lifecycle;
-    private final TcgRunControl control;
+    private final VcpuPauseGate control;
     private final List<TcgVcpu> vcpus = new ArrayList<>();
     /** The TCG's TSC counts nanoseconds (see Sys.tsc): a 1 GHz TSC for TSC-deadline timers. */
     static final long TSC_HZ = 1_000_000_000L;
@@ -34,7 +35,7 @@ final class TcgVm implements Vm {
     TcgVm(VmConfig config, GuestMemory memory, IoBuses buses, VmLifecycle lifecycle) {
         this.memory = memory;
         this.lifecycle = lifecycle;
-        this.control = new TcgRunControl(lifecycle);
+        this.control = new VcpuPauseGate(lifecycle);
         Object splitLock = new Object();
         CodeCache codeCache = new CodeCache(memory);
         // No in-kernel controllers here: the PC's PIC, IOAPIC, local APICs and PIT are devmodel's.
@@ -103,18 +104,7 @@ final class TcgVm implements Vm {
         }
         control.requestPause();
         vcpus.forEach(TcgVcpu::wake);
-        boolean interrupted = false;
-        while (true) {
-            try {
-                control.awaitParked(vcpus.size());
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        control.awaitParked(vcpus.size());
     }
 
     @Override
@@ -148,20 +138,9 @@ final class TcgVm implements Vm {
         closed = true;
         if (started) {
             lifecycle.requestStop(new VmStop.Quit("VM closed"));
-            boolean interrupted = false;
             for (TcgVcpu v : vcpus) {
                 v.wake();
-                while (true) {
-                    try {
-                        v.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+                v.join();
             }
         }
         timers.close();
