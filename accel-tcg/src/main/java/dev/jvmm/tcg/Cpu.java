@@ -259,6 +259,9 @@ final class Cpu {
 
     /** Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc). */
     boolean cond(int cc) {
+        if (ccOp == CC_SUB) {
+            return condAfterCompare(cc);
+        }
         boolean r = switch (cc >> 1) {
             case 0 -> (status() & OF) != 0;
             case 1 -> cf();
@@ -273,6 +276,28 @@ final class Cpu {
             default -> {
                 long s = status();
                 yield (s & ZF) != 0 || ((s & SF) != 0) != ((s & OF) != 0);
+            }
+        };
+        return (cc & 1) != 0 ? !r : r;
+    }
+
+    /**
+     * Conditions after CMP/SUB straight from the operands, without materialising the flags: the
+     * common case of every loop's branch (QEMU's TCG specialises it the same way).
+     */
+    private boolean condAfterCompare(int cc) {
+        int shift = 64 - ccSize * 8;
+        long a = ccSrc1 << shift, b = ccSrc2 << shift; // operands in the top bits: signed compares work
+        boolean r = switch (cc >> 1) {
+            case 1 -> Long.compareUnsigned(a, b) < 0; // B
+            case 2 -> a == b; // Z
+            case 3 -> Long.compareUnsigned(a, b) <= 0; // BE
+            case 4 -> ((a - b)) < 0; // S
+            case 6 -> a < b; // L: SF != OF is the signed comparison
+            case 7 -> a <= b; // LE
+            default -> {
+                long s = status(); // O and P
+                yield (cc >> 1) == 0 ? (s & OF) != 0 : (s & PF) != 0;
             }
         };
         return (cc & 1) != 0 ? !r : r;
