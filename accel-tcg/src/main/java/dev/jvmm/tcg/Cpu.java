@@ -35,6 +35,7 @@ final class Cpu {
     /** XMM0-15: xmm[2*i] is the low 64 bits of XMMi, xmm[2*i+1] the high 64 bits. */
     final long[] xmm = new long[32];
     int mxcsr = 0x1F80;
+    final Fpu fpu = new Fpu();
 
     // ---- run state ----
     boolean halted;
@@ -95,6 +96,7 @@ final class Cpu {
         putInt(xsave, 24, 0x1F80); // MXCSR
         java.util.Arrays.fill(xmm, 0);
         mxcsr = 0x1F80;
+        fpu.reset();
         halted = false;
         interruptShadow = 0;
         flushTlb(true);

@@ -453,7 +453,13 @@ final class Exec {
                 done();
             }
             case 0x9A -> sys.farCall(in.imm2, in.imm, os, next());
-            case 0x9B -> done(); // FWAIT
+            case 0x9B -> { // FWAIT: delivers a pending unmasked x87 exception (#MF)
+                if ((c.cr0 & 0xA) == 0xA) {
+                    throw CpuFault.of(CpuFault.NM); // MP and TS
+                }
+                X87.fwait(c);
+                done();
+            }
             case 0x9C -> { // PUSHF
                 if ((c.flagsRest & Cpu.VM) != 0 && ((c.flagsRest >> 12) & 3) < 3) {
                     throw CpuFault.gp(0);
