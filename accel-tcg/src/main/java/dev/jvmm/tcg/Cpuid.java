@@ -18,7 +18,9 @@ final class Cpuid {
     static final int L1_EDX = (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 11)
         | (1 << 12) | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
     // FPU PSE TSC MSR PAE CX8 APIC SEP MTRR PGE CMOV PAT CLFSH MMX FXSR SSE SSE2
-    static final int L1_ECX = (1 << 13) | (1 << 23) | (1 << 31); // CX16 POPCNT HYPERVISOR
+    static final int L1_ECX = (1 << 0) | (1 << 9) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 23) | (1 << 26)
+        | (1 << 31);
+    // SSE3 SSSE3 CX16 SSE4.1 SSE4.2 POPCNT XSAVE HYPERVISOR (SSE3's FISTTP is the x87 unit's)
     static final int X1_EDX = (1 << 11) | (1 << 20) | (1 << 27) | (1 << 29); // SYSCALL NX RDTSCP LM
     static final int X1_ECX = (1 << 0) | (1 << 5); // LAHF/SAHF in 64-bit, LZCNT
 
