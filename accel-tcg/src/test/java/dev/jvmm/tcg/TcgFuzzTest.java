@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * execute them or raise a guest exception, never fail with a Java exception of its own.
  */
 class TcgFuzzTest {
-    static final int CASES = 30_000;
+    static final int CASES = Integer.getInteger("jvmm.fuzz.cases", 30_000);
 
     @Test
     void randomCodeInLongModeOnlyExecutesOrFaults() {
