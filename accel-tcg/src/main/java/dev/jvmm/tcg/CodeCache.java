@@ -62,6 +62,9 @@ final class CodeCache implements GuestMemory.WriteListener {
         if (len <= 0) {
             return;
         }
+        // The writer stored plain bytes just before this; order that store before reading the code
+        // bits, or a vCPU marking the page concurrently could decode the old bytes unnoticed.
+        java.lang.invoke.VarHandle.fullFence();
         int first = page(gpa);
         int last = page(gpa + len - 1);
         if (first < 0 || last < 0) {

@@ -358,6 +358,13 @@ final class Cpu {
     }
 
     void invlpg(long linear) {
+        if (largeCached) {
+            // The TLB holds large pages as 4 KiB pieces: drop them all rather than track which piece
+            // belongs to which large page (INVLPG must invalidate the whole large translation).
+            flushTlb(true);
+            largeCached = false;
+            return;
+        }
         long vpn = linear >>> 12;
         int i = (int) (vpn & (TLB_SIZE - 1));
         for (int k = 0; k < 3; k++) {
@@ -376,7 +383,7 @@ final class Cpu {
     private long hostFor(long linear, int size, int acc) {
         long vpn = linear >>> 12;
         int i = (int) (vpn & (TLB_SIZE - 1));
-        boolean user = cpl() == 3;
+        boolean user = userAccess();
         if (tlbTag[acc][i] == vpn + 1 && (!user || tlbUser[acc][i]) && ((linear & 0xFFF) + size) <= 0x1000) {
             long host = tlbHost[acc][i];
             if (host != -1) {
@@ -397,6 +404,7 @@ final class Cpu {
         tlbPhys[acc][i] = pagePhys;
         tlbUser[acc][i] = walkUser;
         tlbGlobal[acc][i] = walkGlobal;
+        largeCached |= walkLarge;
         if (host != -1) {
             return host + (linear & 0xFFF);
         }
@@ -405,15 +413,50 @@ final class Cpu {
     }
 
     private boolean walkUser;
+    /** The last walk ended at a 2 MiB, 4 MiB or 1 GiB page; some such page is cached in the TLB. */
+    private boolean walkLarge, largeCached;
+    /**
+     * Set while the CPU reads or writes its own tables (GDT, LDT, IDT, TSS): those are supervisor
+     * accesses whatever the CPL (SDM vol. 3, 4.6), so user code can be interrupted with its tables
+     * on supervisor-only pages.
+     */
+    private boolean implicitSupervisor;
+
+    boolean userAccess() {
+        return !implicitSupervisor && cpl() == 3;
+    }
+
+    /** A read of a descriptor table or the TSS: an implicit supervisor access. */
+    long readSystem(long linear, int size) {
+        boolean saved = implicitSupervisor;
+        implicitSupervisor = true;
+        try {
+            return readLinear(linear, size, ACC_READ);
+        } finally {
+            implicitSupervisor = saved;
+        }
+    }
+
+    /** A write to a descriptor table (accessed and busy bits): an implicit supervisor access. */
+    void writeSystem(long linear, int size, long v) {
+        boolean saved = implicitSupervisor;
+        implicitSupervisor = true;
+        try {
+            writeLinear(linear, size, v);
+        } finally {
+            implicitSupervisor = saved;
+        }
+    }
 
     /** Linear to physical through the guest's page tables; faults as the hardware would. */
     long translate(long linear, int acc) {
         if ((cr0 & (1L << 31)) == 0) {
             walkUser = true;
             walkGlobal = false;
+            walkLarge = false;
             return linear & 0xFFFF_FFFFL;
         }
-        boolean user = cpl() == 3;
+        boolean user = userAccess();
         boolean write = acc == ACC_WRITE;
         boolean wp = (cr0 & (1 << 16)) != 0;
         boolean nxe = (efer & (1 << 11)) != 0;
@@ -448,6 +491,7 @@ final class Cpu {
                 shift -= 9;
             }
             long pageMask = (1L << shift) - 1;
+            walkLarge = shift > 12;
             phys = (e & 0x000F_FFFF_FFFF_F000L & ~pageMask) | (linear & pageMask);
             global = (e & 0x100) != 0 && (cr4 & 0x80) != 0;
         } else if ((cr4 & 0x20) != 0) { // PAE
@@ -467,6 +511,7 @@ final class Cpu {
                 allowExec = false;
             }
             long e = pde;
+            walkLarge = (pde & 0x80) != 0;
             if ((pde & 0x80) != 0) {
                 phys = (pde & 0x000F_FFFF_FFE0_0000L) | (linear & 0x1F_FFFF);
             } else {
@@ -494,6 +539,7 @@ final class Cpu {
             allowWrite &= (pde & 2) != 0;
             allowUser &= (pde & 4) != 0;
             long e = pde;
+            walkLarge = (pde & 0x80) != 0 && (cr4 & 0x10) != 0;
             if ((pde & 0x80) != 0 && (cr4 & 0x10) != 0) {
                 phys = (pde & 0xFFC0_0000L) | ((pde & 0x1FE000L) << 19) | (linear & 0x3F_FFFF);
             } else {
@@ -699,11 +745,16 @@ final class Cpu {
     long codePhys(long linear) {
         long vpn = linear >>> 12;
         int i = (int) (vpn & (TLB_SIZE - 1));
-        if (tlbTag[ACC_EXEC][i] == vpn + 1 && (cpl() != 3 || tlbUser[ACC_EXEC][i])) {
+        if (tlbTag[ACC_EXEC][i] == vpn + 1 && (!userAccess() || tlbUser[ACC_EXEC][i])) {
             return tlbPhys[ACC_EXEC][i] + (linear & 0xFFF);
         }
         hostFor(linear, 1, ACC_EXEC); // fills the TLB (or faults)
         return translate(linear, ACC_EXEC);
+    }
+
+    /** Whether [linear, linear+size) is guest RAM (not MMIO), translating as a read would. */
+    boolean isRamLinear(long linear, int size) {
+        return memory.isRam(translate(linear, ACC_READ), 1) && memory.isRam(translate(linear + size - 1, ACC_READ), 1);
     }
 
     /** Physical address of a linear address for the given access, without touching the TLB. */

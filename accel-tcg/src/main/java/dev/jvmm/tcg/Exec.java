@@ -144,7 +144,7 @@ final class Exec {
     void writeRm(int size, long v) {
         if (in.mod == 3) {
             c.setReg(in.rm, size, in.hasRex(), v);
-        } else if (locked) {
+        } else if (locked && !sys.isMmio(seg(), ea(), size)) {
             if (sys.atomicCmpxchg(seg(), ea(), size, lockedValue, v) != (lockedValue & Cpu.mask(size))) {
                 throw LOCK_RETRY;
             }

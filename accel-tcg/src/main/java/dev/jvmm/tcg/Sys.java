@@ -41,7 +41,7 @@ final class Sys {
         if (off + 7 > limit) {
             throw CpuFault.gp(selector & ~3);
         }
-        return c.readLinear(base + off, 8, Cpu.ACC_READ);
+        return c.readSystem(base + off, 8);
     }
 
     /** Loads data or stack segment register {@code index} (ES, CS, SS, DS, FS, GS order) as MOV/POP do. */
@@ -102,7 +102,7 @@ final class Sys {
     private void setAccessed(int selector, long d) {
         if ((d & (1L << 40)) == 0) {
             long base = (selector & 4) != 0 ? c.ldtr.base : c.gdtBase;
-            c.writeLinear(base + (selector & ~7) + 5, 1, ((d >>> 40) & 0xFF) | 1);
+            c.writeSystem(base + (selector & ~7) + 5, 1, ((d >>> 40) & 0xFF) | 1);
         }
     }
 
@@ -223,7 +223,7 @@ final class Sys {
         if (entry + 3 > c.idtLimit) {
             throw CpuFault.gp(vector * 8 + 2);
         }
-        long vec = c.readLinear(c.idtBase + entry, 4, Cpu.ACC_READ);
+        long vec = c.readSystem(c.idtBase + entry, 4);
         c.push(c.getFlags() & 0xFFFF, 2);
         c.push(c.cs.selector, 2);
         c.push(returnRip & 0xFFFF, 2);
@@ -237,7 +237,7 @@ final class Sys {
         if (entry + 7 > c.idtLimit) {
             throw CpuFault.gp(vector * 8 + 2);
         }
-        long gate = c.readLinear(c.idtBase + entry, 8, Cpu.ACC_READ);
+        long gate = c.readSystem(c.idtBase + entry, 8);
         int type = (int) (gate >>> 40) & 0x1F;
         int gdpl = (int) (gate >>> 45) & 3;
         if (type != 0x0E && type != 0x0F && type != 0x06 && type != 0x07) {
@@ -268,8 +268,8 @@ final class Sys {
         if (!conforming && dpl < cpl) { // to an inner ring: the TSS supplies the stack
             long tss = c.tr.base;
             long espOff = 4 + 8L * dpl;
-            long newSp = c.readLinear(tss + espOff, 4, Cpu.ACC_READ);
-            int newSs = (int) c.readLinear(tss + espOff + 4, 2, Cpu.ACC_READ);
+            long newSp = c.readSystem(tss + espOff, 4);
+            int newSs = (int) c.readSystem(tss + espOff + 4, 2);
             c.cs.loadDescriptor((sel & ~3) | dpl, d);
             loadSegment(2, newSs);
             c.setReg(4, c.ss.db() ? 4 : 2, true, newSp);
@@ -296,8 +296,8 @@ final class Sys {
         if (entry + 15 > c.idtLimit) {
             throw CpuFault.gp(vector * 8 + 2);
         }
-        long lo = c.readLinear(c.idtBase + entry, 8, Cpu.ACC_READ);
-        long hi = c.readLinear(c.idtBase + entry + 8, 8, Cpu.ACC_READ);
+        long lo = c.readSystem(c.idtBase + entry, 8);
+        long hi = c.readSystem(c.idtBase + entry + 8, 8);
         int type = (int) (lo >>> 40) & 0x1F;
         int gdpl = (int) (lo >>> 45) & 3;
         if (type != 0x0E && type != 0x0F) {
@@ -331,9 +331,9 @@ final class Sys {
         int newCpl = conforming ? cpl : dpl;
         long newSp;
         if (ist != 0) {
-            newSp = c.readLinear(c.tr.base + 36 + 8L * (ist - 1), 8, Cpu.ACC_READ);
+            newSp = c.readSystem(c.tr.base + 36 + 8L * (ist - 1), 8);
         } else if (newCpl < cpl) {
-            newSp = c.readLinear(c.tr.base + 4 + 8L * newCpl, 8, Cpu.ACC_READ);
+            newSp = c.readSystem(c.tr.base + 4 + 8L * newCpl, 8);
         } else {
             newSp = oldSp;
         }
@@ -440,7 +440,7 @@ final class Sys {
                     }
                     c.ldtr.loadDescriptor(sel, d);
                     if (c.longModeActive()) {
-                        c.ldtr.base |= (c.readLinear(c.gdtBase + (sel & ~7) + 8, 4, Cpu.ACC_READ) & 0xFFFF_FFFFL) << 32;
+                        c.ldtr.base |= (c.readSystem(c.gdtBase + (sel & ~7) + 8, 4) & 0xFFFF_FFFFL) << 32;
                     }
                 }
             }
@@ -457,10 +457,10 @@ final class Sys {
                 }
                 c.tr.loadDescriptor(sel, d);
                 if (c.longModeActive()) {
-                    c.tr.base |= (c.readLinear(c.gdtBase + (sel & ~7) + 8, 4, Cpu.ACC_READ) & 0xFFFF_FFFFL) << 32;
+                    c.tr.base |= (c.readSystem(c.gdtBase + (sel & ~7) + 8, 4) & 0xFFFF_FFFFL) << 32;
                 }
                 c.tr.attr |= 2; // busy
-                c.writeLinear(c.gdtBase + (sel & ~7) + 5, 1, ((d >>> 40) & 0xFF) | 2);
+                c.writeSystem(c.gdtBase + (sel & ~7) + 5, 1, ((d >>> 40) & 0xFF) | 2);
             }
             case 4, 5 -> { // VERR / VERW
                 int sel = (int) x.readRm(2) & 0xFFFF;
@@ -1006,6 +1006,12 @@ final class Sys {
                 }
             }
         }
+        if (!c.isRamLinear(lin, size)) {
+            // MMIO: no atomicity to give, and every read may have side effects: read once, write once.
+            long old = c.read(s, offset, size);
+            c.write(s, offset, size, old == expected ? replacement : old);
+            return old;
+        }
         synchronized (splitLock) {
             long old = c.read(s, offset, size);
             if (old == expected) {
@@ -1015,7 +1021,25 @@ final class Sys {
         }
     }
 
+    /** Whether the operand is MMIO, where LOCK is a plain read and write (retrying would re-read a device). */
+    boolean isMmio(Seg s, long offset, int size) {
+        return mmio(s, offset, size);
+    }
+
+    private boolean mmio(Seg s, long offset, int size) {
+        long lin = c.linear(s, offset);
+        if (!c.code64()) {
+            lin &= 0xFFFF_FFFFL;
+        }
+        return !c.isRamLinear(lin, size);
+    }
+
     long atomicXchg(Seg s, long offset, int size, long value) {
+        if (mmio(s, offset, size)) {
+            long old = c.read(s, offset, size);
+            c.write(s, offset, size, value);
+            return old;
+        }
         while (true) {
             long old = c.read(s, offset, size);
             if (atomicCmpxchg(s, offset, size, old, value) == old) {
@@ -1025,6 +1049,11 @@ final class Sys {
     }
 
     long atomicXadd(Seg s, long offset, int size, long add) {
+        if (mmio(s, offset, size)) {
+            long old = c.read(s, offset, size);
+            c.write(s, offset, size, old + add);
+            return old;
+        }
         while (true) {
             long old = c.read(s, offset, size);
             if (atomicCmpxchg(s, offset, size, old, old + add) == old) {

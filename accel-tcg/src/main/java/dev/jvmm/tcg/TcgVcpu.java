@@ -125,7 +125,9 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
                 }
                 startAt(v);
             }
-            sipiPending = -1; // a SIPI outside wait-for-SIPI is ignored
+            if (!initPending) {
+                sipiPending = -1; // a SIPI outside wait-for-SIPI is ignored (unless its INIT is just in)
+            }
             if (nmiPending && !cpu.nmiMasked) {
                 nmiPending = false;
                 cpu.nmiMasked = true; // until the handler's IRET
