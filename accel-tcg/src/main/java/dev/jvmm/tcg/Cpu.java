@@ -478,6 +478,7 @@ final class Cpu {
                 if ((e & 1) == 0) {
                     throw pageFault(linear, false, write, user, acc);
                 }
+                walkValues[levels] = e;
                 entryAddr[levels++] = addr;
                 allowWrite &= (e & 2) != 0;
                 allowUser &= (e & 4) != 0;
@@ -504,6 +505,7 @@ final class Cpu {
             if ((pde & 1) == 0) {
                 throw pageFault(linear, false, write, user, acc);
             }
+            walkValues[levels] = pde;
             entryAddr[levels++] = pdeAddr;
             allowWrite &= (pde & 2) != 0;
             allowUser &= (pde & 4) != 0;
@@ -520,6 +522,7 @@ final class Cpu {
                 if ((e & 1) == 0) {
                     throw pageFault(linear, false, write, user, acc);
                 }
+                walkValues[levels] = e;
                 entryAddr[levels++] = pteAddr;
                 allowWrite &= (e & 2) != 0;
                 allowUser &= (e & 4) != 0;
@@ -535,6 +538,7 @@ final class Cpu {
             if ((pde & 1) == 0) {
                 throw pageFault(linear, false, write, user, acc);
             }
+            walkValues[levels] = pde;
             entryAddr[levels++] = pdeAddr | 1L << 63; // marks a 4-byte entry
             allowWrite &= (pde & 2) != 0;
             allowUser &= (pde & 4) != 0;
@@ -548,6 +552,7 @@ final class Cpu {
                 if ((e & 1) == 0) {
                     throw pageFault(linear, false, write, user, acc);
                 }
+                walkValues[levels] = e;
                 entryAddr[levels++] = pteAddr | 1L << 63;
                 allowWrite &= (e & 2) != 0;
                 allowUser &= (e & 4) != 0;
@@ -565,24 +570,29 @@ final class Cpu {
             throw pageFault(linear, true, write, user, acc);
         }
         // Accessed bits on every level used; dirty on the leaf for writes. A page stays out of the
-        // write TLB until its dirty bit is set, so the first write always comes through here.
+        // write TLB until its dirty bit is set, so the first write always comes through here. The
+        // update is a CAS against the value the walk used, as the hardware's locked update is: if
+        // another vCPU changed the entry meanwhile (say, cleared it), the walk starts over.
         for (int l = 0; l < levels; l++) {
             long a = entryAddr[l];
             boolean small = a < 0;
             a &= Long.MAX_VALUE;
             long bits = 0x20 | (write && l == levels - 1 ? 0x40 : 0);
-            if (small) {
-                int v = physRead32(a);
-                if ((v & bits) != bits) {
-                    physWrite32(a, (int) (v | bits));
+            long seen = walkValues[l];
+            if ((seen & bits) == bits) {
+                continue;
+            }
+            if (!setEntryBits(a, small ? 4 : 8, seen, bits)) {
+                if (++walkRetries <= 16) {
+                    return translate(linear, acc);
                 }
-            } else {
-                long v = physRead64(a);
-                if ((v & bits) != bits) {
-                    physWrite64(a, v | bits);
-                }
+                // Another vCPU keeps rewriting this entry: set the bits on what is there now rather
+                // than loop without bound (the thread must stay responsive to pause and stop).
+                long now = small ? physRead32(a) & 0xFFFF_FFFFL : physRead64(a);
+                setEntryBits(a, small ? 4 : 8, now, bits);
             }
         }
+        walkRetries = 0;
         walkUser = allowUser;
         walkGlobal = global;
         if (!allowWrite && acc == ACC_WRITE) {
@@ -592,6 +602,27 @@ final class Cpu {
     }
 
     private final long[] walkScratch = new long[4];
+    private final long[] walkValues = new long[4];
+    private int walkRetries;
+
+    /** Sets {@code bits} in a page-table entry if it still holds {@code seen}; false if it changed. */
+    private boolean setEntryBits(long phys, int size, long seen, long bits) {
+        if (!memory.isRam(phys, size)) {
+            if (size == 4) {
+                physWrite32(phys, (int) (seen | bits));
+            } else {
+                physWrite64(phys, seen | bits);
+            }
+            return true;
+        }
+        long host = memory.hostAddress(phys, size);
+        boolean ok = size == 4 ? U.compareAndSwapInt(null, host, (int) seen, (int) (seen | bits))
+            : U.compareAndSwapLong(null, host, seen, seen | bits);
+        if (ok) {
+            memory.markDirty(phys, size);
+        }
+        return ok;
+    }
 
     static boolean canonical(long linear) {
         return (linear >> 47) == 0 || (linear >> 47) == -1;
