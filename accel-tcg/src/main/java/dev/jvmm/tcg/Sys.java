@@ -54,7 +54,8 @@ final class Sys {
         }
         boolean isSs = index == 2;
         if ((selector & ~3) == 0) {
-            if (isSs && !(c.code64() && (selector & 3) == c.cpl())) {
+            // A null SS is only possible in 64-bit mode, at its own RPL, and never at CPL 3.
+            if (isSs && !(c.code64() && (selector & 3) == c.cpl() && c.cpl() != 3)) {
                 throw CpuFault.gp(0);
             }
             s.selector = selector;
@@ -103,6 +104,52 @@ final class Sys {
         if ((d & (1L << 40)) == 0) {
             long base = (selector & 4) != 0 ? c.ldtr.base : c.gdtBase;
             c.writeSystem(base + (selector & ~7) + 5, 1, ((d >>> 40) & 0xFF) | 1);
+        }
+    }
+
+    /**
+     * Checks, without loading anything, that {@code selector} can become SS at privilege
+     * {@code newCpl}: done before CS changes on a return to an outer ring, so a bad SS faults with the
+     * old state intact.
+     */
+    private void checkStackSegment(int selector, int newCpl, boolean toLongMode) {
+        if ((selector & ~3) == 0) {
+            if (toLongMode && newCpl != 3 && (selector & 3) == newCpl) {
+                return;
+            }
+            throw CpuFault.gp(0);
+        }
+        long d = descriptor(selector);
+        int attr = (int) ((d >>> 40) & 0xFF);
+        int dpl = (attr >> 5) & 3;
+        boolean writableData = (attr & 0x1A) == 0x12;
+        if ((selector & 3) != newCpl || dpl != newCpl || !writableData) {
+            throw CpuFault.gp(selector & ~3);
+        }
+        if ((attr & 0x80) == 0) {
+            throw CpuFault.withCode(CpuFault.SS, selector & ~3);
+        }
+    }
+
+    /**
+     * After a return to an outer ring, data segment registers the new CPL may not use become null
+     * (SDM RET/IRET: "for each of ES, FS, GS and DS ... load null").
+     */
+    private void nullInaccessibleDataSegments() {
+        int cpl = c.cpl();
+        for (int i : new int[] {0, 3, 4, 5}) {
+            Seg s = c.segs[i];
+            if (s.unusable) {
+                continue;
+            }
+            boolean conformingCode = (s.attr & 0x1C) == 0x1C;
+            if (!conformingCode && s.dpl() < cpl) {
+                s.selector = 0;
+                s.unusable = true;
+                s.attr = 0;
+                s.base = 0;
+                s.limit = 0;
+            }
         }
     }
 
@@ -164,9 +211,11 @@ final class Sys {
         if (c.protectedMode() && (cs & 3) > oldCpl) {
             long nsp = c.read(c.ss, sp + 2L * os + extra, os);
             int ss = (int) c.read(c.ss, sp + 3L * os + extra, os) & 0xFFFF;
+            checkStackSegment(ss, cs & 3, c.longModeActive());
             loadCodeSegment(cs, true);
             loadSegment(2, ss);
             c.setReg(4, c.stackAddrSize(), true, nsp);
+            nullInaccessibleDataSegments();
         } else {
             loadCodeSegment(cs, true);
             c.setSp(sp + 2L * os + extra);
@@ -386,6 +435,12 @@ final class Sys {
         if (popStack) {
             newSp = c.read(c.ss, sp + 3L * os, os);
             newSs = (int) c.read(c.ss, sp + 4L * os, os) & 0xFFFF;
+            // Everything that can fault is checked before CS changes, so a bad frame faults in
+            // the old context (as Linux's bad-IRET fixup expects).
+            checkStackSegment(newSs, rpl, c.longModeActive());
+        }
+        if (c.longModeActive() && os == 8 && !Cpu.canonical(rip)) {
+            throw CpuFault.gp(0);
         }
         loadCodeSegment(cs, true);
         // IF, IOPL follow the privilege rules of the old CPL (the flags are restored before the switch).
@@ -406,6 +461,9 @@ final class Sys {
                 c.ss.unusable = true;
             } else {
                 loadSegment(2, newSs);
+            }
+            if (rpl > cpl) {
+                nullInaccessibleDataSegments();
             }
             c.r[4] = os == 8 ? newSp : c.ss.db() || c.code64() ? newSp & 0xFFFF_FFFFL : (c.r[4] & ~0xFFFFL) | (newSp & 0xFFFF);
         } else {

@@ -52,6 +52,9 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
 
     @Override
     public void init() {
+        // INIT discards any earlier SIPI; SIPIs sent after it (on this same sender thread) stay
+        // pending even if this vCPU processes the INIT only later.
+        sipiPending = -1;
         initPending = true;
         wake();
     }
@@ -151,7 +154,6 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
         cpu.reset();
         cpu.waitForSipi = true;
         cpu.halted = false;
-        sipiPending = -1;
     }
 
     /** SIPI with vector V: real mode at V:0000, i.e. CS = V << 8, base V << 12, IP 0. */
