@@ -319,6 +319,11 @@ final class Sys {
             long espOff = 4 + 8L * dpl;
             long newSp = c.readSystem(tss + espOff, 4);
             int newSs = (int) c.readSystem(tss + espOff + 4, 2);
+            try {
+                checkStackSegment(newSs, dpl, false); // before CS changes: a bad SS0 faults cleanly
+            } catch (CpuFault f) {
+                throw CpuFault.withCode(CpuFault.TS, newSs & ~3); // the TSS supplied it: #TS (SDM 6.12.1)
+            }
             c.cs.loadDescriptor((sel & ~3) | dpl, d);
             loadSegment(2, newSs);
             c.setReg(4, c.ss.db() ? 4 : 2, true, newSp);
