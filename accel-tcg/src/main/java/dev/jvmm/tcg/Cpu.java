@@ -41,7 +41,9 @@ final class Cpu {
     boolean halted;
     /** Interrupts are inhibited for one instruction after STI / MOV SS (the interrupt shadow). */
     int interruptShadow;
-    boolean nmiPending, nmiMasked;
+    /** Set by another vCPU's NMI IPI, so volatile; saved with the state. */
+    volatile boolean nmiPending;
+    boolean nmiMasked;
 
     // ---- flags: everything but the six status flags lives in flagsRest; those are lazy ----
     long flagsRest = 0x2;
@@ -99,6 +101,7 @@ final class Cpu {
         fpu.reset();
         halted = false;
         interruptShadow = 0;
+        nmiMasked = false;
         flushTlb(true);
     }
 

@@ -26,7 +26,6 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
     // INIT, SIPI and NMI arrive on other threads; this vCPU's thread applies them.
     private volatile boolean initPending;
     private volatile int sipiPending = -1;
-    private volatile boolean nmiPending;
 
     private final CodeCache codeCache;
     /** Direct-mapped cache of decoded blocks, by physical address and mode (like QEMU's jump cache). */
@@ -67,7 +66,7 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
 
     @Override
     public void nmi() {
-        nmiPending = true;
+        cpu.nmiPending = true;
         wake();
     }
 
@@ -131,8 +130,8 @@ final class TcgVcpu implements Runnable, dev.jvmm.devmodel.irqchip.apic.ApicCpu 
             if (!initPending) {
                 sipiPending = -1; // a SIPI outside wait-for-SIPI is ignored (unless its INIT is just in)
             }
-            if (nmiPending && !cpu.nmiMasked) {
-                nmiPending = false;
+            if (cpu.nmiPending && !cpu.nmiMasked && cpu.interruptShadow == 0) {
+                cpu.nmiPending = false;
                 cpu.nmiMasked = true; // until the handler's IRET
                 cpu.halted = false;
                 deliverEvent(CpuFault.NMI, false, 0, false);
