@@ -653,7 +653,8 @@ final class Sys {
             case 6 -> lmsw(c.read(s, addr, 2));
             case 7 -> { // INVLPG
                 requireCpl0();
-                c.invlpg(c.linear(s, addr));
+                long lin = c.linear(s, addr);
+                c.invlpg(c.code64() ? lin : lin & 0xFFFF_FFFFL); // linear addresses wrap at 4 GiB outside 64-bit mode
             }
             default -> throw CpuFault.ud();
         }
@@ -767,7 +768,7 @@ final class Sys {
                 case 0 -> writeCr0(v);
                 case 2 -> c.cr2 = v;
                 case 3 -> {
-                    c.cr3 = v;
+                    c.cr3 = v & ~(1L << 63); // bit 63 is PCID's no-flush hint, never stored (PCID is not advertised)
                     c.flushTlb(false);
                 }
                 case 4 -> writeCr4(v);
