@@ -30,13 +30,33 @@ public final class Differential {
     /** As {@link #compare(Accelerator, Accelerator, List)}, in compatibility mode when {@code compat}. */
     public static List<String> compare(Accelerator reference, Accelerator tested, List<Case> cases, boolean compat)
         throws Exception {
+        return inBatches(cases, BATCH, batch -> Harness.run(reference, batch, compat),
+            batch -> Harness.run(tested, batch, compat),
+            (c, ref, got) -> difference(c, ref, got, reference.name(), tested.name()));
+    }
+
+    /** Runs a batch of cases somewhere (an accelerator, the host CPU) and returns one outcome each. */
+    @FunctionalInterface
+    interface BatchRunner<C, O> {
+        List<O> run(List<C> batch) throws Exception;
+    }
+
+    /** Describes how one case's two outcomes differ, or null when they agree. */
+    @FunctionalInterface
+    interface Differ<C, O> {
+        String difference(C c, O reference, O tested);
+    }
+
+    /** Runs the cases batch by batch on both sides; returns one description per mismatching case. */
+    static <C, O> List<String> inBatches(List<C> cases, int batchSize, BatchRunner<C, O> reference,
+                                         BatchRunner<C, O> tested, Differ<C, O> differ) throws Exception {
         List<String> mismatches = new ArrayList<>();
-        for (int from = 0; from < cases.size(); from += BATCH) {
-            List<Case> batch = cases.subList(from, Math.min(cases.size(), from + BATCH));
-            List<Harness.Outcome> ref = Harness.run(reference, batch, compat);
-            List<Harness.Outcome> got = Harness.run(tested, batch, compat);
+        for (int from = 0; from < cases.size(); from += batchSize) {
+            List<C> batch = cases.subList(from, Math.min(cases.size(), from + batchSize));
+            List<O> ref = reference.run(batch);
+            List<O> got = tested.run(batch);
             for (int i = 0; i < batch.size(); i++) {
-                String d = difference(batch.get(i), ref.get(i), got.get(i), reference.name(), tested.name());
+                String d = differ.difference(batch.get(i), ref.get(i), got.get(i));
                 if (d != null) {
                     mismatches.add(d);
                 }
@@ -45,17 +65,23 @@ public final class Differential {
         return mismatches;
     }
 
-    static String difference(Case c, Harness.Outcome ref, Harness.Outcome got, String refName, String gotName) {
-        StringBuilder sb = new StringBuilder();
-        if (!ref.ran() || !got.ran()) {
-            sb.append(" did not run to its end (").append(refName).append(' ').append(ref.ran()).append(", ")
-                .append(gotName).append(' ').append(got.ran()).append(')');
+    /** Appends whether each side ran the case to its end, and every general register that differs. */
+    static void appendRanAndGprs(StringBuilder sb, boolean refRan, boolean gotRan, long[] refGprs, long[] gotGprs,
+                                 String refName, String gotName) {
+        if (!refRan || !gotRan) {
+            sb.append(" did not run to its end (").append(refName).append(' ').append(refRan).append(", ")
+                .append(gotName).append(' ').append(gotRan).append(')');
         }
         for (int r = 0; r < 16; r++) {
-            if (ref.gprs()[r] != got.gprs()[r]) {
-                sb.append(String.format(" r%d %s=%x %s=%x", r, refName, ref.gprs()[r], gotName, got.gprs()[r]));
+            if (refGprs[r] != gotGprs[r]) {
+                sb.append(String.format(" r%d %s=%x %s=%x", r, refName, refGprs[r], gotName, gotGprs[r]));
             }
         }
+    }
+
+    static String difference(Case c, Harness.Outcome ref, Harness.Outcome got, String refName, String gotName) {
+        StringBuilder sb = new StringBuilder();
+        Differential.appendRanAndGprs(sb, ref.ran(), got.ran(), ref.gprs(), got.gprs(), refName, gotName);
         long mask = STATUS & ~c.undefinedFlags();
         if ((ref.flags() & mask) != (got.flags() & mask)) {
             sb.append(String.format(" flags(mask %x) %s=%x %s=%x", mask, refName, ref.flags() & mask, gotName,

@@ -51,17 +51,7 @@ public final class Harness {
             for (int i = 0; i < cases.size(); i++) {
                 memory.write(DATA + (long) i * DATA_STRIDE, cases.get(i).data());
             }
-            IoBuses buses = IoBuses.create();
-            VmLifecycle lifecycle = new VmLifecycle();
-            buses.pio().register(DebugExit.PORT, DebugExit.WIDTH, new DebugExit(lifecycle));
-            try (Vm vm = accel.createVm(new VmConfig(1), memory, buses, lifecycle)) {
-                vm.setVcpuState(0, vm.vcpuState(0).withBoot(plan.cpu()));
-                vm.start();
-                VmStop stop = lifecycle.awaitStop(600, TimeUnit.SECONDS);
-                if (!(stop instanceof VmStop.DebugExit d) || d.value() != 0x5A) {
-                    throw new IllegalStateException(accel.name() + " did not finish the batch: " + stop);
-                }
-            }
+            runToEnd(accel, memory, plan);
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < cases.size(); i++) {
                 long slot = RESULTS + (long) i * RESULT_STRIDE;
@@ -74,6 +64,21 @@ public final class Harness {
                 out.add(new Outcome(g, flags, memory.read(DATA + (long) i * DATA_STRIDE, DATA_STRIDE), ran));
             }
             return out;
+        }
+    }
+
+    /** Runs a loaded batch program on {@code accel} until it writes 0x5A to the debug-exit port. */
+    static void runToEnd(Accelerator accel, GuestMemory memory, BootPlan plan) throws InterruptedException {
+        IoBuses buses = IoBuses.create();
+        VmLifecycle lifecycle = new VmLifecycle();
+        buses.pio().register(DebugExit.PORT, DebugExit.WIDTH, new DebugExit(lifecycle));
+        try (Vm vm = accel.createVm(new VmConfig(1), memory, buses, lifecycle)) {
+            vm.setVcpuState(0, vm.vcpuState(0).withBoot(plan.cpu()));
+            vm.start();
+            VmStop stop = lifecycle.awaitStop(600, TimeUnit.SECONDS);
+            if (!(stop instanceof VmStop.DebugExit d) || d.value() != 0x5A) {
+                throw new IllegalStateException(accel.name() + " did not finish the batch: " + stop);
+            }
         }
     }
 

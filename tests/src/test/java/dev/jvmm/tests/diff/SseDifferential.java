@@ -1,7 +1,6 @@
 package dev.jvmm.tests.diff;
 
 import dev.jvmm.devmodel.accel.Accelerator;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -50,32 +49,13 @@ public final class SseDifferential {
 
     /** Compares the cases; returns one description per mismatching case (empty when all agree). */
     public static List<String> compare(Runner reference, Runner tested, List<SseCase> cases) throws Exception {
-        List<String> mismatches = new ArrayList<>();
-        for (int from = 0; from < cases.size(); from += BATCH) {
-            List<SseCase> batch = cases.subList(from, Math.min(cases.size(), from + BATCH));
-            List<SseHarness.Outcome> ref = reference.run(batch);
-            List<SseHarness.Outcome> got = tested.run(batch);
-            for (int i = 0; i < batch.size(); i++) {
-                String d = difference(batch.get(i), ref.get(i), got.get(i), reference.name(), tested.name());
-                if (d != null) {
-                    mismatches.add(d);
-                }
-            }
-        }
-        return mismatches;
+        return Differential.inBatches(cases, BATCH, reference::run, tested::run,
+            (c, ref, got) -> difference(c, ref, got, reference.name(), tested.name()));
     }
 
     static String difference(SseCase c, SseHarness.Outcome ref, SseHarness.Outcome got, String refName, String gotName) {
         StringBuilder sb = new StringBuilder();
-        if (!ref.ran() || !got.ran()) {
-            sb.append(" did not run to its end (").append(refName).append(' ').append(ref.ran()).append(", ")
-                .append(gotName).append(' ').append(got.ran()).append(')');
-        }
-        for (int r = 0; r < 16; r++) {
-            if (ref.gprs()[r] != got.gprs()[r]) {
-                sb.append(String.format(" r%d %s=%x %s=%x", r, refName, ref.gprs()[r], gotName, got.gprs()[r]));
-            }
-        }
+        Differential.appendRanAndGprs(sb, ref.ran(), got.ran(), ref.gprs(), got.gprs(), refName, gotName);
         // The six status flags (the host runs at CPL 3 with IF set, the guests at CPL 0 with IF clear).
         long status = Generator.ALL;
         if ((ref.flags() & status) != (got.flags() & status)) {

@@ -1,21 +1,14 @@
 package dev.jvmm.tests.diff;
 
 import dev.jvmm.devmodel.accel.Accelerator;
-import dev.jvmm.devmodel.accel.Vm;
-import dev.jvmm.devmodel.accel.VmConfig;
-import dev.jvmm.devmodel.accel.VmLifecycle;
-import dev.jvmm.devmodel.accel.VmStop;
 import dev.jvmm.devmodel.boot.BootPlan;
 import dev.jvmm.devmodel.boot.KernelLoader;
-import dev.jvmm.devmodel.bus.IoBuses;
-import dev.jvmm.devmodel.devices.debugexit.DebugExit;
 import dev.jvmm.devmodel.memory.GuestMemory;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link Harness} with the SSE state: per case, XMM0-15 are loaded from the case's input block
@@ -72,17 +65,7 @@ public final class SseHarness {
                 }
                 memory.write(input(i) + IN_DATA, c.data());
             }
-            IoBuses buses = IoBuses.create();
-            VmLifecycle lifecycle = new VmLifecycle();
-            buses.pio().register(DebugExit.PORT, DebugExit.WIDTH, new DebugExit(lifecycle));
-            try (Vm vm = accel.createVm(new VmConfig(1), memory, buses, lifecycle)) {
-                vm.setVcpuState(0, vm.vcpuState(0).withBoot(plan.cpu()));
-                vm.start();
-                VmStop stop = lifecycle.awaitStop(600, TimeUnit.SECONDS);
-                if (!(stop instanceof VmStop.DebugExit d) || d.value() != 0x5A) {
-                    throw new IllegalStateException(accel.name() + " did not finish the batch: " + stop);
-                }
-            }
+            Harness.runToEnd(accel, memory, plan);
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < cases.size(); i++) {
                 long slot = RESULTS + (long) i * STRIDE;
