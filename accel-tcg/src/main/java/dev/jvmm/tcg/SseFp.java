@@ -517,27 +517,8 @@ final class SseFp {
             q = m << ex;
         } else {
             int drop = -ex;
-            if (drop >= 63) {
-                q = 0;
-                inexact = true;
-                if ((rc == RU && !n) || (rc == RD && n)) {
-                    q = 1;
-                }
-            } else {
-                q = m >>> drop;
-                long rest = m & ((1L << drop) - 1);
-                long half = 1L << (drop - 1);
-                inexact = rest != 0;
-                boolean up = switch (rc) {
-                    case RN -> rest > half || (rest == half && (q & 1) != 0);
-                    case RU -> inexact && !n;
-                    case RD -> inexact && n;
-                    default -> false;
-                };
-                if (up) {
-                    q++;
-                }
-            }
+            q = roundShift(m, drop, rc, n);
+            inexact = inexactShift(m, drop);
         }
         // q is a magnitude below 2^64 (unsigned); check the signed range of the destination.
         long limit = bits == 32 ? 1L << 31 : Long.MIN_VALUE; // 2^31 or 2^63 (unsigned)
@@ -550,6 +531,31 @@ final class SseFp {
         }
         long r = n ? -q : q;
         return bits == 32 ? r & 0xFFFF_FFFFL : r;
+    }
+
+    /**
+     * The non-zero significand {@code m} shifted right by {@code drop} (>= 1) bits, rounded by
+     * {@code rc} for a value of sign {@code n}: the integer part of a value below 2^64.
+     */
+    private static long roundShift(long m, int drop, int rc, boolean n) {
+        if (drop >= 63) {
+            return (rc == RU && !n) || (rc == RD && n) ? 1 : 0; // a non-zero fraction of one
+        }
+        long q = m >>> drop;
+        long rest = m & ((1L << drop) - 1);
+        long half = 1L << (drop - 1);
+        boolean up = switch (rc) {
+            case RN -> rest > half || (rest == half && (q & 1) != 0);
+            case RU -> rest != 0 && !n;
+            case RD -> rest != 0 && n;
+            default -> false;
+        };
+        return up ? q + 1 : q;
+    }
+
+    /** Whether shifting the non-zero significand {@code m} right by {@code drop} bits loses any. */
+    private static boolean inexactShift(long m, int drop) {
+        return drop >= 63 || (m & ((1L << drop) - 1)) != 0;
     }
 
     /** ROUNDSS/SD/PS/PD: to an integral value in the same format. */
@@ -573,27 +579,8 @@ final class SseFp {
         int drop = -ex;
         long q;
         boolean inexact;
-        if (drop >= 63) {
-            q = 0;
-            inexact = true;
-            if ((rc == RU && !n) || (rc == RD && n)) {
-                q = 1;
-            }
-        } else {
-            q = m >>> drop;
-            long rest = m & ((1L << drop) - 1);
-            long half = 1L << (drop - 1);
-            inexact = rest != 0;
-            boolean up = switch (rc) {
-                case RN -> rest > half || (rest == half && (q & 1) != 0);
-                case RU -> inexact && !n;
-                case RD -> inexact && n;
-                default -> false;
-            };
-            if (up) {
-                q++;
-            }
-        }
+        q = roundShift(m, drop, rc, n);
+        inexact = inexactShift(m, drop);
         if (inexact && !suppressPe) {
             e.flags |= PE;
         }
